@@ -1,0 +1,73 @@
+"""`sopgen profiles`: list and show schema profiles."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from sopgen.cli.app import app, fail
+from sopgen.errors import SopgenError
+from sopgen.schema import list_profiles, load_profile, profile_json_schema
+
+profiles_app = typer.Typer(help="List and show SOP schema profiles (which sections a kind of SOP needs).")
+app.add_typer(profiles_app, name="profiles")
+
+
+@profiles_app.command("list")
+def list_cmd() -> None:
+    """List every available profile.
+
+    Example: sopgen profiles list
+    """
+    table = Table(title="sopgen profiles")
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("required", justify="right")
+    table.add_column("optional", justify="right")
+    table.add_column("source")
+    for p in list_profiles():
+        table.add_row(p.name, p.title, str(len(p.required_ids)), str(len(p.ids) - len(p.required_ids)), p.source)
+    Console(width=140).print(table)
+
+
+@profiles_app.command("show")
+def show_cmd(
+    name: Annotated[str, typer.Argument(help="Profile name or path to a profile .yaml file.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml | json")] = "yaml",
+    language: Annotated[str, typer.Option("--language", "-l", help="Language of the section headings.")] = "en",
+) -> None:
+    """Show one profile with its sections, in YAML or JSON.
+
+    Example: sopgen profiles show gmp --format json
+    """
+    if fmt not in ("yaml", "json"):
+        fail(f"--format must be yaml or json, not '{fmt}'")
+    try:
+        profile = load_profile(name)
+    except SopgenError as exc:
+        fail(exc)
+    data = {
+        "name": profile.name,
+        "title": profile.title,
+        "description": profile.description,
+        "steps_need_actor": profile.steps_need_actor,
+        "sections": [
+            {"id": s.id, "required": s.required, "heading": profile.spec(s.id).heading(language)}
+            for s in profile.sections
+        ],
+    }
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
+
+
+@profiles_app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of profile files (for editors and validators)."""
+    typer.echo(profile_json_schema())

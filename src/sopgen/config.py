@@ -1,0 +1,135 @@
+"""Settings from SOPGEN_* environment variables and an optional sopgen.toml.
+
+Precedence: explicit arguments > environment > sopgen.toml (current directory, or SOPGEN_CONFIG) > defaults.
+Secrets are `SecretStr`, so they never show up in reprs, logs or reports.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sopgen.errors import ConfigError
+
+Engine = Literal["auto", "openai", "openai-compatible", "local", "offline"]
+Severity = Literal["error", "warning", "info"]
+
+
+class RuleSettings(BaseModel):
+    """`[checks]` table: rule selection and severities."""
+
+    disable: list[str] = Field(default_factory=list, description="Rule ids to switch off.")
+    enable_only: list[str] = Field(default_factory=list, description="If set, run only these rule ids.")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
+    extra_rule_files: list[Path] = Field(default_factory=list, description="Additional rule-pack YAML files.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable; each field maps to SOPGEN_<FIELD> (nested: SOPGEN_CHECKS__DISABLE)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOPGEN_", env_nested_delimiter="__", extra="ignore", validate_default=True
+    )
+
+    store: str = Field(".sopgen/index", description="Chroma directory or http(s)://host:port URL.")
+    collection: str = Field("sopgen", description="Chroma collection name (3-512 characters).")
+    embedding: str = Field("e5-small", description="'e5-small' (offline, bundled) or 'openai:<model>'.")
+    engine: Engine = Field("auto", description="Drafting engine; 'auto' picks the first configured.")
+    model: str = Field("gpt-4o-mini", description="Chat model name for openai/openai-compatible engines.")
+    openai_api_key: SecretStr | None = Field(None, description="Key for OpenAI (also read from OPENAI_API_KEY).")
+    base_url: str | None = Field(None, description="OpenAI-compatible server URL (Ollama, vLLM, llama.cpp).")
+    local_model_path: Path | None = Field(None, description="GGUF file for the in-process 'local' engine.")
+    timeout: float = Field(60.0, gt=0, description="Seconds per model call.")
+    max_retries: int = Field(3, ge=0, description="Retries on 429/5xx/connection errors.")
+    concurrency: int = Field(4, ge=1, description="Sections drafted at once.")
+    cache_dir: Path = Field(Path(".sopgen/cache"), description="Response cache and gap-analysis cache.")
+    profile: str = Field("full", description="Default schema profile.")
+    checks: RuleSettings = Field(default_factory=RuleSettings)
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_length(cls, value: str) -> str:
+        if not 3 <= len(value) <= 512:
+            raise ValueError("collection names need 3-512 characters (a Chroma limit)")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    def api_key(self) -> str | None:
+        """The OpenAI key from settings or the conventional OPENAI_API_KEY."""
+        if self.openai_api_key is not None:
+            return self.openai_api_key.get_secret_value()
+        return os.environ.get("OPENAI_API_KEY") or None
+
+
+def config_path() -> Path | None:
+    """The sopgen.toml in effect: SOPGEN_CONFIG if set, else ./sopgen.toml if it exists."""
+    explicit = os.environ.get("SOPGEN_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError("config file not found", path=path, hint="fix or unset SOPGEN_CONFIG")
+        return path
+    local = Path("sopgen.toml")
+    return local if local.is_file() else None
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads the `[sopgen]` table (or the top level) of sopgen.toml."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        self._data = _read_toml()
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+def _read_toml() -> dict[str, Any]:
+    path = config_path()
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=path, hint="fix the syntax") from exc
+    table = data.get("sopgen", data)
+    if not isinstance(table, dict):
+        raise ConfigError("[sopgen] must be a table", path=path)
+    if "openai_api_key" in table:
+        raise ConfigError(
+            "API keys do not belong in sopgen.toml",
+            path=path,
+            hint="set OPENAI_API_KEY or SOPGEN_OPENAI_API_KEY in the environment instead",
+        )
+    return table
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings, turning validation errors into a ConfigError that names the setting."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"setting '{name}' is invalid: {first['msg']}",
+            hint=f"check SOPGEN_{name.upper()} or sopgen.toml",
+        ) from None

@@ -1,0 +1,288 @@
+"""Plain-text structure: headings of every common style, list steps, tables, code, front matter.
+
+Works on Markdown, reStructuredText and unmarked text alike, because legacy documents mix them freely.
+Every block keeps its 1-based line span in the decoded text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sopgen.documents.model import Block, DocSection
+
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^\s*([=\-~^*+#`'\"])\1{2,}\s*$")
+_FENCE = re.compile(r"^\s*(```+|~~~+)")
+_ORDERED = re.compile(r"^(\s*)(\d{1,3}(?:\.\d{1,3})*)([.)]?)\s+(\S.*)$")
+_LETTERED = re.compile(r"^(\s*)([a-zа-я])([.)])\s+(\S.*)$")
+_STEP_WORD = re.compile(r"^(\s*)((?:step|schritt|шаг|этап)\s+\d+)\s*[:.)\-–]\s*(\S.*)$", re.I)
+_BULLET = re.compile(r"^(\s*)([-*+•–·▪◦□☐]|\[[ xX]\])\s+(\S.*)$")
+_BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
+_ROMAN = re.compile(r"^\s*([IVX]{1,5}|[A-Z])[.)]\s+(\S.{0,80})$")
+_SECTION_WORD = re.compile(r"^\s*(?:section|abschnitt|kapitel|раздел|глава|§)\s*(\d+(?:\.\d+)*)\.?\s*[:.\-–]?\s*(.*)$", re.I)
+_TABLE = re.compile(r"^\s*(\|.*\||\+[-=+]+\+)\s*$")
+_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")
+_TERMINAL = re.compile(r"[.;!?,]\s*$")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
+
+
+def clean_inline(text: str) -> str:
+    """Drop emphasis markers and stray HTML tags from a line of content."""
+    return _EMPHASIS.sub("", _HTML_TAG.sub("", text)).strip()
+
+
+def _is_caps_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    words = line.split()
+    return (
+        len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and len(words) <= 10
+        and not line.rstrip().endswith((".", ";", ","))
+    )
+
+
+def _heading_like(text: str, max_words: int = 9) -> bool:
+    words = text.split()
+    return 0 < len(words) <= max_words and not _TERMINAL.search(text) and text[:1].isupper()
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Index of the closing '---' of YAML front matter, or -1."""
+    if not lines or lines[0].strip() != "---":
+        return -1
+    for i in range(1, min(len(lines), 80)):
+        if lines[i].strip() in ("---", "..."):
+            body = lines[1:i]
+            return i if body and all(":" in l or not l.strip() or l.startswith((" ", "-")) for l in body) else -1
+    return -1
+
+
+def parse_text(text: str) -> list[Block]:
+    """Blocks of a plain-text-like document (md, txt, rst, extracted pdf text)."""
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    n = len(lines)
+    i = 0
+    fm_end = _front_matter_end(lines)
+    if fm_end > 0:
+        blocks.append(Block(kind="front_matter", text="\n".join(lines[1:fm_end]), line=1, end_line=fm_end + 1))
+        i = fm_end + 1
+    underline_levels: dict[str, int] = {}
+    para: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        content = " ".join(clean_inline(t) for _, t in para).strip()
+        if content:
+            blocks.append(Block(kind="paragraph", text=content, line=para[0][0] + 1, end_line=para[-1][0] + 1))
+        para.clear()
+
+    def next_nonblank(j: int) -> str:
+        while j < n and not lines[j].strip():
+            j += 1
+        return lines[j] if j < n else ""
+
+    while i < n:
+        raw = lines[i]
+        stripped = raw.strip()
+        if not stripped:
+            flush()
+            i += 1
+            continue
+        fence = _FENCE.match(raw)
+        if fence:
+            flush()
+            mark = fence.group(1)[:3]
+            j = i + 1
+            while j < n and not lines[j].strip().startswith(mark):
+                j += 1
+            end = min(j, n - 1)
+            blocks.append(Block(kind="code", text="\n".join(lines[i + 1 : j]), line=i + 1, end_line=end + 1))
+            i = end + 1
+            continue
+        if (stripped.endswith("::") and not _RST_DIRECTIVE.match(raw)) or (_RST_DIRECTIVE.match(raw) and "code" in raw):
+            # reStructuredText literal block: the indented lines after '::' are code.
+            if not _RST_DIRECTIVE.match(raw) and stripped != "::":
+                para.append((i, stripped[:-1]))
+            flush()
+            j = i + 1
+            while j < n and (not lines[j].strip() or lines[j].startswith((" ", "\t"))):
+                j += 1
+            first = next((k for k in range(i + 1, j) if lines[k].strip()), None)
+            if first is not None:
+                last = max(k for k in range(first, j) if lines[k].strip())
+                blocks.append(Block(kind="code", text="\n".join(lines[first : last + 1]), line=first + 1,
+                                    end_line=last + 1))
+            i = j
+            continue
+        if _RST_DIRECTIVE.match(raw):
+            flush()
+            i += 1
+            continue
+        # reStructuredText over- and underlined title
+        if _UNDERLINE.match(raw) and i + 2 < n and lines[i + 1].strip() and _UNDERLINE.match(lines[i + 2]):
+            flush()
+            char = "o" + raw.strip()[0]
+            level = underline_levels.setdefault(char, len(underline_levels) + 1)
+            blocks.append(Block(kind="heading", text=clean_inline(lines[i + 1]), line=i + 2, end_line=i + 3,
+                                level=level, style="rst"))
+            i += 3
+            continue
+        # setext / rst underline: the previous single line was the heading text
+        if _UNDERLINE.match(raw) and len(para) == 1 and len(stripped) >= 3:
+            idx, head = para.pop()
+            char = stripped[0]
+            if char in "=-" and not underline_levels:
+                level = 1 if char == "=" else 2
+            else:
+                level = underline_levels.setdefault(char, len(underline_levels) + 1)
+            blocks.append(Block(kind="heading", text=clean_inline(head), line=idx + 1, end_line=i + 1,
+                                level=level, style="setext"))
+            i += 1
+            continue
+        if _UNDERLINE.match(raw) or stripped in ("***", "___", "* * *"):
+            flush()  # thematic break
+            i += 1
+            continue
+        if _TABLE.match(raw):
+            flush()
+            j = i
+            rows: list[str] = []
+            while j < n and (_TABLE.match(lines[j]) or lines[j].strip().startswith("|")):
+                cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
+                if not all(re.fullmatch(r"[-:=+ ]*", c) for c in cells):
+                    rows.append(" | ".join(clean_inline(c) for c in cells))
+                j += 1
+            blocks.append(Block(kind="table", text="\n".join(rows), line=i + 1, end_line=j))
+            i = j
+            continue
+        # A paragraph that ended a sentence can be followed by a heading without a blank line (PDF text).
+        open_paragraph = bool(para) and not re.search(r"[.!?:]\s*$", para[-1][1])
+        heading = _match_heading(raw, lines, i, next_nonblank(i + 1), open_paragraph)
+        if heading is not None:
+            flush()
+            blocks.append(heading)
+            i += 1
+            continue
+        item = _match_item(raw)
+        if item is not None:
+            flush()
+            indent, number, ordered, content = item
+            j = i + 1
+            parts = [content]
+            while j < n and lines[j].strip() and lines[j].startswith((" ", "\t")) and _match_item(lines[j]) is None:
+                if len(lines[j]) - len(lines[j].lstrip()) <= indent:
+                    break
+                parts.append(lines[j].strip())
+                j += 1
+            blocks.append(Block(kind="list_item", text=clean_inline(" ".join(parts)), line=i + 1, end_line=j,
+                                ordered=ordered, number=number, level=indent // 2))
+            i = j
+            continue
+        para.append((i, stripped))
+        i += 1
+    flush()
+    return blocks
+
+
+def _match_heading(raw: str, lines: list[str], i: int, following: str, in_paragraph: bool) -> Block | None:
+    line_no = i + 1
+    m = _ATX.match(raw)
+    if m:
+        return Block(kind="heading", text=clean_inline(m.group(2)), line=line_no, end_line=line_no,
+                     level=len(m.group(1)), style="atx")
+    if in_paragraph:
+        return None
+    stripped = raw.strip()
+    m = _SECTION_WORD.match(stripped)
+    if m and (m.group(2) == "" or _heading_like(m.group(2), 10)):
+        return Block(kind="heading", text=clean_inline(m.group(2) or stripped), line=line_no, end_line=line_no,
+                     level=m.group(1).count(".") + 1, number=m.group(1), style="numbered")
+    m = _BOLD.match(stripped)
+    if m and len(m.group(2).split()) <= 10:
+        inner = m.group(2).strip()
+        num = _ORDERED.match(inner)
+        return Block(kind="heading", text=clean_inline(num.group(4) if num else inner).rstrip(":"), line=line_no,
+                     end_line=line_no, level=2, number=num.group(2) if num else None, style="bold")
+    m = _ORDERED.match(raw)
+    if m and not m.group(1):
+        number, content = m.group(2), clean_inline(m.group(4))
+        previous = next((l for l in reversed(lines[:i]) if l.strip()), "")
+        in_list = _continues_list(number, following) or _continues_list_backwards(number, previous)
+        if _is_caps_heading(content) or (_heading_like(content) and not in_list):
+            return Block(kind="heading", text=content.rstrip(":"), line=line_no, end_line=line_no,
+                         level=number.count(".") + 1, number=number, style="numbered")
+        return None
+    m = _ROMAN.match(raw)
+    if m and _heading_like(m.group(2), 8) and (_is_caps_heading(m.group(2)) or not _LETTERED.match(raw)):
+        return Block(kind="heading", text=clean_inline(m.group(2)), line=line_no, end_line=line_no,
+                     level=1, number=m.group(1), style="numbered")
+    if _BULLET.match(raw):
+        return None
+    if _is_caps_heading(stripped) and not following.strip().startswith(("=", "-")):
+        return Block(kind="heading", text=clean_inline(stripped).rstrip(":"), line=line_no, end_line=line_no,
+                     level=1, style="caps")
+    if (
+        stripped.endswith(":")
+        and _heading_like(stripped[:-1], 5)
+        and (i == 0 or not lines[i - 1].strip())
+    ):
+        return Block(kind="heading", text=clean_inline(stripped[:-1]), line=line_no, end_line=line_no,
+                     level=3, style="label")
+    return None
+
+
+def _continues_list(number: str, following: str) -> bool:
+    """'1. Open the console' followed by '2. ...' is a list, not a heading."""
+    nxt = _ORDERED.match(following)
+    if not nxt:
+        return False
+    head, _, last = number.rpartition(".")
+    nhead, _, nlast = nxt.group(2).rpartition(".")
+    if nxt.group(2).startswith(number + "."):
+        return False  # '3 Procedure' followed by '3.1 ...' is a heading with sub-items
+    return head == nhead and last.isdigit() and nlast.isdigit() and int(nlast) == int(last) + 1
+
+
+def _continues_list_backwards(number: str, previous: str) -> bool:
+    prev = _ORDERED.match(previous)
+    if not prev:
+        return False
+    head, _, last = number.rpartition(".")
+    phead, _, plast = prev.group(2).rpartition(".")
+    return head == phead and last.isdigit() and plast.isdigit() and int(last) == int(plast) + 1
+
+
+def _match_item(raw: str) -> tuple[int, str | None, bool, str] | None:
+    for pattern, ordered in ((_STEP_WORD, True), (_ORDERED, True), (_LETTERED, True), (_BULLET, False)):
+        m = pattern.match(raw)
+        if m:
+            indent = len(m.group(1).expandtabs(4))
+            content = m.group(m.lastindex or 1)
+            number = m.group(2) if ordered else None
+            return indent, number, ordered, content
+    return None
+
+
+def build_sections(blocks: Iterable[Block], last_line: int) -> list[DocSection]:
+    """Flat list of sections in document order; the preamble (if any) comes first without a heading."""
+    sections: list[DocSection] = []
+    current = DocSection(heading=None, level=0, line=1, end_line=1)
+    for block in blocks:
+        if block.kind == "heading":
+            if current.heading is not None or current.blocks:
+                sections.append(current)
+            current = DocSection(heading=block.text, level=block.level, line=block.line, end_line=block.end_line,
+                                 number=block.number)
+        elif block.kind != "front_matter":
+            current.blocks.append(block)
+    if current.heading is not None or current.blocks:
+        sections.append(current)
+    for k, section in enumerate(sections):
+        nxt = sections[k + 1].line - 1 if k + 1 < len(sections) else last_line
+        section.end_line = max(section.line, nxt)
+        if section.heading is None and section.blocks:
+            section.line = section.blocks[0].line
+    return sections

@@ -1,0 +1,1 @@
+"""Language-model plumbing: offline tokenizers, chat-model factory, retries, caching."""

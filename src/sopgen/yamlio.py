@@ -1,0 +1,60 @@
+"""YAML loading that keeps line numbers, so validation errors can point at the offending line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sopgen.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _node_line(node: yaml.Node, loc: Sequence[int | str]) -> int:
+    """Walk a composed YAML node along a pydantic error location; return the deepest 1-based line found."""
+    line = node.start_mark.line + 1
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    node, line = v, k.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = ConfigError, **extra: Any) -> M:
+    """Parse `path` into `model`; any problem raises `error` naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error("file not found", path=path, hint="check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read: {exc}", path=path) from None
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise error(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=where, hint="fix the syntax") from None
+    if not isinstance(data, dict) or node is None:
+        raise error("expected a YAML mapping at the top level", path=path)
+    try:
+        return model.model_validate({**data, **extra})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [p for p in first["loc"] if isinstance(p, int | str)]
+        line = _node_line(node, loc)
+        field = ".".join(str(p) for p in loc) or "(top level)"
+        raise error(f"field '{field}': {first['msg']}", path=f"{path}:{line}", hint="see the schema") from None
