@@ -1,0 +1,204 @@
+"""The check engine: runs the compiled rules of a document's language over its masked text.
+
+Small and generic on purpose: what a rule matches lives in YAML; the only code per rule kind is the
+matcher for the few kinds that need more than a regex (passive voice, step structure, abbreviations).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sopgen.checks.findings import Finding
+from sopgen.checks.masking import line_starts, masked_text
+from sopgen.checks.morphology import find_passives
+from sopgen.checks.rules import CompiledRule
+from sopgen.documents import Block, Document
+
+_SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:\d+[.)]\s+|[-*•]\s+)?)$")
+_ABBREVIATION = re.compile(r"(?<![\w-])([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})s?(?![\w-])")
+_DEFINED_PAREN = re.compile(r"\(([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})s?\)")
+_DEFINED_LEAD = re.compile(r"^\s*(?:[-*•]\s*)?\**([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\**\s*(?:[:=–—-]|\()", re.M)
+_ACTOR_PREFIX = re.compile(
+    r"^\s*(?:\*\*[^*]{2,40}\*\*|\[[^\]]{2,40}\]|\([^)]{2,40}\)|[\w /-]{2,40}:)\s*"
+    r"|^\s*(?:the|a|an|der|die|das|ein|eine)\s+[\w-]+(?:\s+[\w-]+)?\s+\w+(?:s|t)\b",
+    re.I,
+)
+_EN_THIRD_PERSON = re.compile(r"^\s*(?:[A-Z][\w-]*\s){1,3}(?:\w+s|must|shall|will)\b")
+_RU_ROLE_START = re.compile(r"^\s*[А-ЯЁ][а-яё]+(?:\s+[а-яё]+)?\s+[а-яё]+(?:ет|ит|ат|ят|ёт)\b")
+
+
+@dataclass
+class Context:
+    """Per-document state shared by the matchers."""
+
+    doc: Document
+    masked: str
+    starts: list[int]
+    steps_need_actor: bool
+    procedure_lines: set[int]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def block_span(self, block: Block) -> tuple[int, int]:
+        start = self.starts[block.line - 1]
+        end_line = min(block.end_line, len(self.starts))
+        end = self.starts[end_line] - 1 if end_line < len(self.starts) else len(self.masked)
+        return start, end
+
+
+def make_finding(ctx: Context, rule: CompiledRule, start: int, end: int, **fmt: object) -> Finding:
+    line, column = ctx.position(start)
+    end_line, end_column = ctx.position(end)
+    text = ctx.doc.text[start:end]
+    values = {"text": text, **fmt}
+    return Finding(
+        rule=rule.id, category=rule.spec.category, severity=rule.spec.severity, line=line, column=column,
+        end_line=end_line, end_column=end_column, text=text, message=rule.spec.message.format(**values),
+        suggestion=rule.spec.suggestion.format(**values),
+    )
+
+
+def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
+    if rule.regex is None:
+        return
+    text = ctx.masked
+    for m in rule.regex.finditer(text):
+        start, end = m.span()
+        if any(e.match(text, start) for e in rule.exceptions):
+            continue
+        if rule.skip_initial and m.group(0).lower() in rule.skip_initial and m.group(0)[0].isupper() \
+                and _SENTENCE_START.search(text[max(0, start - 12) : start]):
+            continue
+        yield start, end
+
+
+def _compound(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int, int]]:
+    if rule.separators is None:
+        return
+    for block in ctx.doc.steps:
+        start, end = ctx.block_span(block)
+        body = ctx.masked[start:end]
+        actions = len(rule.separators.findall(body)) + 1
+        if actions >= 3:
+            offset = start + (len(body) - len(body.lstrip()))
+            yield offset, min(end, offset + len(body.strip())), actions
+
+
+def _missing_actor(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
+    if not ctx.steps_need_actor:
+        return
+    for block in ctx.doc.steps:
+        if not block.ordered or block.line not in ctx.procedure_lines:
+            continue
+        text = block.text
+        if _ACTOR_PREFIX.match(text) or _EN_THIRD_PERSON.match(text) or _RU_ROLE_START.match(text):
+            continue
+        start, end = ctx.block_span(block)
+        raw = ctx.doc.text[start:end]
+        offset = raw.find(text[:20]) if text[:20] in raw else 0
+        yield start + max(offset, 0), start + max(offset, 0) + min(len(text), len(raw))
+
+
+def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
+    text = ctx.doc.text
+    defined = set(_DEFINED_PAREN.findall(text)) | set(_DEFINED_LEAD.findall(text)) | rule.known
+    # 'Corrective and Preventive Action (CAPA)': the capitals before the parenthesis define it too
+    for m in re.finditer(r"([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\s*[(–—-]\s*[A-Za-zÄÖÜäöüА-Яа-яЁё]", text):
+        defined.add(m.group(1))
+    seen: set[str] = set()
+    for m in _ABBREVIATION.finditer(ctx.masked):
+        token = m.group(1)
+        line_text = ctx.masked[ctx.starts[ctx.position(m.start())[0] - 1] :].split("\n", 1)[0]
+        letters = [c for c in line_text if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+            continue  # an all-caps line (a heading or a warning banner), not an abbreviation
+        if token in defined or token in seen or token.rstrip("s") in defined or len(set(token)) == 1:
+            continue
+        seen.add(token)
+        yield m.start(1), m.end(1)
+
+
+def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        kind = rule.spec.kind
+        if kind == "lexical":
+            findings.extend(make_finding(ctx, rule, s, e) for s, e in _lexical(ctx, rule))
+        elif kind == "passive":
+            findings.extend(make_finding(ctx, rule, s, e) for s, e in find_passives(ctx.masked, rule.language))
+        elif kind == "compound-step":
+            findings.extend(make_finding(ctx, rule, s, e, count=c) for s, e, c in _compound(ctx, rule))
+        elif kind == "missing-actor":
+            findings.extend(make_finding(ctx, rule, s, e) for s, e in _missing_actor(ctx, rule))
+        elif kind == "undefined-abbreviation":
+            findings.extend(make_finding(ctx, rule, s, e) for s, e in _abbreviations(ctx, rule))
+    return _drop_overlaps(findings)
+
+
+def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Two lexical hits of the same rule on the same span (e.g. 'should' inside 'should not'): keep the longer."""
+    findings.sort(key=lambda f: (f.line, f.column, -(f.end_column - f.column)))
+    kept: list[Finding] = []
+    for f in findings:
+        if kept and any(k.rule == f.rule and k.line == f.line and k.column <= f.column < k.end_column for k in kept[-3:]):
+            continue
+        kept.append(f)
+    return kept
+
+
+def suppressed_lines(text: str) -> dict[int, set[str] | None]:
+    """Line -> rule ids switched off there (None: all rules), from sopgen-disable/enable comments."""
+    out: dict[int, set[str] | None] = {}
+    active: set[str] | None = set()
+    everything = False
+    lines = text.split("\n")
+    next_line: dict[int, set[str] | None] = {}
+    for number, line in enumerate(lines, start=1):
+        for m in _SUPPRESS.finditer(line):
+            verb, ids = m.group(1).lower(), {i.strip() for i in re.split(r"[,\s]+", m.group(2)) if i.strip()}
+            if verb == "disable":
+                if ids:
+                    active = (active or set()) | ids
+                else:
+                    everything = True
+            elif verb == "enable":
+                if ids and active:
+                    active -= ids
+                else:
+                    active, everything = set(), False
+            else:
+                next_line[number + 1] = ids or None
+        if everything:
+            out[number] = None
+        elif active:
+            out[number] = set(active)
+        if number in next_line:
+            extra = next_line[number]
+            current = out.get(number, set())
+            out[number] = None if extra is None or current is None else current | extra
+    return out
+
+
+def apply_suppressions(findings: list[Finding], text: str) -> list[Finding]:
+    if "sopgen-" not in text:
+        return findings
+    off = suppressed_lines(text)
+    kept = []
+    for f in findings:
+        rules = off.get(f.line, set())
+        if rules is None or f.rule in rules:
+            continue
+        kept.append(f)
+    return kept
+
+
+def build_context(doc: Document, steps_need_actor: bool, procedure_lines: set[int]) -> Context:
+    masked = masked_text(doc)
+    return Context(doc=doc, masked=masked, starts=line_starts(doc.text), steps_need_actor=steps_need_actor,
+                   procedure_lines=procedure_lines)

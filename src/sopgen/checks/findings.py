@@ -1,0 +1,73 @@
+"""Finding and report models: the wire format of DESIGN.md section 3 (add fields freely, never rename)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Severity = Literal["error", "warning", "info"]
+Category = Literal["ambiguity", "structure"]
+SectionStatusName = Literal["present", "weak", "missing"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+class Finding(BaseModel):
+    """One problem at one place. Lines and columns are 1-based on the decoded text; end_column is exclusive."""
+
+    rule: str
+    category: Category
+    severity: Severity
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    message: str
+    suggestion: str
+
+    def location(self) -> str:
+        return f"{self.line}:{self.column}"
+
+
+class SectionStatus(BaseModel):
+    """Whether a profile section is there, with the evidence for the decision."""
+
+    id: str
+    status: SectionStatusName
+    heading: str | None
+    line: int | None
+    confidence: float = Field(ge=0, le=1)
+    required: bool = True
+    reason: str = Field("", description="Why: which heading or sentence decided it.")
+
+
+class DocumentReport(BaseModel):
+    """The check result of one document, one entry of the gap report's `documents` list."""
+
+    path: str
+    language: str | None = None
+    encoding: str | None = None
+    error: str | None = None
+    sections: list[SectionStatus] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    score: int | None = None
+    words: int = 0
+    format: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0, "ambiguity": 0, "structure": 0}
+        for f in self.findings:
+            out[f.severity] += 1
+            out[f.category] += 1
+        return out
+
+    def worst(self) -> str | None:
+        if not self.findings:
+            return None
+        return max(self.findings, key=lambda f: SEVERITY_RANK[f.severity]).severity
+
+    def _repr_html_(self) -> str:
+        from sopgen.checks.output import report_html_fragment
+
+        return report_html_fragment(self)

@@ -1,0 +1,199 @@
+"""Passive-voice detection with real morphology: HanTa for German, pymorphy3 for Russian, rules for English.
+
+Each analyser loads lazily and once per process, and is only asked about candidate words that a cheap
+regex already picked, which keeps the whole rule set fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+Span = tuple[int, int]
+
+_EN_AUX = r"(?:is|are|was|were|be|been|being|gets|get|got|getting)"
+_EN_IRREGULAR = (
+    "done|made|given|taken|written|sent|kept|held|set|put|shown|known|seen|found|left|built|sold|told|paid|read|"
+    "run|cut|shut|spent|chosen|frozen|driven|thrown|drawn|hidden|forgotten|begun|brought|bought|caught|taught|"
+    "fed|led|lit|hung|struck|undertaken|overridden|withdrawn|rewritten|reset|split|spread|bound|sought|laid|"
+    "said|heard|dealt|swept|wound|ground|upheld|withheld|sent|rebuilt|retaken|redone|fitted|shipped|stored"
+)
+_EN_PASSIVE = re.compile(
+    rf"\b{_EN_AUX}\s+(?:(?:not|then|also|always|only|first|usually|normally|\w+ly)\s+){{0,2}}"
+    rf"((?:\w+ed|{_EN_IRREGULAR}))\b",
+    re.I,
+)
+_EN_STATIVE = set(
+    "located required needed based allowed permitted prohibited forbidden expected supposed intended designed "
+    "used called named concerned involved interested qualified authorized authorised entitled dedicated related "
+    "limited closed damaged contaminated cracked broken finished completed done gone lost stuck blocked "
+    "connected considered assumed estimated affected exposed labelled labeled marked listed defined described "
+    "shown included attached enclosed covered mandated obliged obligated advised recommended encouraged satisfied "
+    "met reached exceeded tired pleased scheduled expired exhausted overloaded unavailable detected occupied "
+    "married dressed organized organised equipped trained experienced skilled aimed titled headed worried "
+    "prepared informed known seen found left set".split()
+)
+_EN_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?[\w-]+", re.I)
+_EN_CONDITIONAL = re.compile(
+    r"^\s*(?:if|when|whenever|unless|once|until|whether|after|before|while|as soon as|where|in case|provided)\b", re.I
+)
+
+_DE_AUX = re.compile(r"\b(?:wird|werden|wurde|wurden|worden|werde|würde|würden|wirst)\b", re.I)
+_DE_CANDIDATE = re.compile(
+    r"\b(?:ge\w{3,}(?:t|en)|\w{3,}iert|(?:be|ver|er|ent|zer|emp|miss|über|unter|hinter|wider|voll)\w{3,}t|"
+    r"\w{2,}ge\w{3,}(?:t|en))\b"
+)
+_DE_AGENT = re.compile(r"\b(?:von|vom|durch)\s+(?:der|die|das|dem|den|einer|einem|einen|eine|ihm|ihr|ihnen)?\s*"
+                       r"(?!Hand\b)[A-ZÄÖÜ][\w-]+")
+_DE_CONDITIONAL = re.compile(
+    r"^\s*(?:wenn|falls|sobald|nachdem|bevor|solange|sofern|soweit|ob|bis|während|da|weil|damit|dass|wie|was)\b",
+    re.I,
+)
+_DE_STATIVE = {"benötigt", "gebraucht", "verlangt", "erwartet", "gestattet", "erlaubt", "verboten", "empfohlen"}
+
+_RU_CANDIDATE = re.compile(
+    r"(?<![\w-])[а-яё]{3,}(?:ся|сь|ен|ён|ан|ян|ена|ёна|ана|яна|ено|ёно|ано|яно|ены|ёны|аны|яны|ит|ыт|ита|ыта|ито|ыто|"
+    r"иты|ыты|ут|ута|уто|уты)(?![\w-])",
+    re.I,
+)
+_RU_INTRANSITIVE = set(
+    "являться находиться считаться становиться оставаться начинаться заканчиваться появляться отличаться "
+    "относиться стремиться случаться касаться требоваться допускаться запрещаться разрешаться рекомендоваться "
+    "обращаться связываться возвращаться подключаться знакомиться руководствоваться пользоваться нуждаться "
+    "ожидаться получаться казаться состояться происходить входить ориентироваться заниматься придерживаться "
+    "располагаться готовиться стараться учиться бояться надеяться соглашаться отказываться включаться "
+    "возникать возникнуть оказываться оказаться удаваться удаться продолжаться длиться прекращаться "
+    "делиться распространяться зависеть зависеться предусматриваться опираться подчиняться "
+    "представляться регистрироваться сохраняться".split()
+)
+_RU_STATIVE_PARTICIPLE = set(
+    "расположить обязать предназначить связать заинтересовать уверить вынудить оснастить запретить разрешить "
+    "допустить рекомендовать утвердить согласовать ознакомить подчинить наделить".split()
+)
+_RU_ORG = set("отдел служба подразделение группа комиссия руководство администрация дирекция бригада смена "
+              "лаборатория персонал сотрудник".split())
+_RU_CONDITIONAL = re.compile(r"^\s*(?:если|когда|в случае|при|пока|после того|до того|как только|чтобы|который|которая|которые|которое)\b", re.I)
+_CLAUSE = re.compile(r"[^.;!?:\n]+(?:\n(?![ \t]*\n)[^.;!?:\n]+)*")
+
+
+@cache
+def _hanta() -> Any:
+    from HanTa import HanoverTagger as ht
+
+    return ht.HanoverTagger("morphmodel_ger.pgz")
+
+
+@cache
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@cache
+def _de_is_participle(word: str) -> bool:
+    lemma, tag = _hanta().analyze(word)
+    return str(tag).endswith("(PP)") and word.lower() not in _DE_STATIVE
+
+
+@cache
+def _ru_parse(word: str) -> Any:
+    return _morph().parse(word)[0]
+
+
+@cache
+def _ru_transitive_base(lemma: str) -> bool:
+    base = lemma[:-2]
+    return any({"INFN", "tran"} <= set(p.tag.grammemes) for p in _morph().parse(base))
+
+
+def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """Comma-separated segments of one clause, with their offsets."""
+    pos = start
+    for part in re.split(r"(,)", text[start:end]):
+        if part != ",":
+            yield pos, part
+        pos += len(part)
+
+
+def find_passives(text: str, language: str) -> Iterator[Span]:
+    """Spans of actor-less passive verb groups in masked text."""
+    for clause in _CLAUSE.finditer(text):
+        start, end = clause.span()
+        body = clause.group(0)
+        if language == "en":
+            yield from _en(text, start, end, body)
+        elif language == "de":
+            yield from _de(text, start, end, body)
+        elif language == "ru":
+            yield from _ru(text, start, end, body)
+
+
+def _en(text: str, start: int, end: int, body: str) -> Iterator[Span]:
+    if _EN_AGENT.search(body) is None:
+        for seg_start, segment in _segments(text, start, end):
+            if _EN_CONDITIONAL.match(segment):
+                continue
+            for m in _EN_PASSIVE.finditer(segment):
+                if m.group(1).lower() not in _EN_STATIVE:
+                    yield seg_start + m.start(), seg_start + m.end()
+    else:
+        # 'is approved by the QA manager' names the actor; other passives in the clause are still reported
+        for seg_start, segment in _segments(text, start, end):
+            if _EN_CONDITIONAL.match(segment) or _EN_AGENT.search(segment):
+                continue
+            for m in _EN_PASSIVE.finditer(segment):
+                if m.group(1).lower() not in _EN_STATIVE:
+                    yield seg_start + m.start(), seg_start + m.end()
+
+
+def _de(text: str, start: int, end: int, body: str) -> Iterator[Span]:
+    if not _DE_AUX.search(body) or _DE_AGENT.search(body):
+        return
+    for seg_start, segment in _segments(text, start, end):
+        if _DE_CONDITIONAL.match(segment):
+            continue
+        for m in _DE_CANDIDATE.finditer(segment):
+            word = m.group(0)
+            if word[0].isupper() and m.start() > 0 and segment[: m.start()].strip():
+                continue  # a capitalised word mid-clause is a noun (Gebiet, Bericht), not a participle
+            if _de_is_participle(word):
+                yield seg_start + m.start(), seg_start + m.end()
+
+
+def _ru(text: str, start: int, end: int, body: str) -> Iterator[Span]:
+    for seg_start, segment in _segments(text, start, end):
+        if _RU_CONDITIONAL.match(segment):
+            continue
+        hits: list[tuple[int, int]] = []
+        for m in _RU_CANDIDATE.finditer(segment):
+            if _ru_is_passive(m.group(0).lower()):
+                hits.append((seg_start + m.start(), seg_start + m.end()))
+        if hits and not _ru_has_agent(segment):
+            yield from hits
+
+
+def _ru_is_passive(word: str) -> bool:
+    p = _ru_parse(word)
+    grammemes = set(p.tag.grammemes)
+    if "PRTS" in grammemes:
+        return "pssv" in grammemes and p.normal_form not in _RU_STATIVE_PARTICIPLE
+    if "VERB" in grammemes and word.endswith(("ся", "сь")) and "impr" not in grammemes:
+        lemma = p.normal_form
+        if lemma in _RU_INTRANSITIVE or not lemma.endswith("ся"):
+            return False
+        if "1per" in grammemes or "2per" in grammemes:
+            return False
+        return _ru_transitive_base(lemma)
+    return False
+
+
+def _ru_has_agent(segment: str) -> bool:
+    for word in re.findall(r"[а-яёА-ЯЁ]{3,}", segment):
+        for p in _morph().parse(word.lower())[:2]:
+            g = set(p.tag.grammemes)
+            if {"NOUN", "ablt"} <= g and ("anim" in g or p.normal_form in _RU_ORG):
+                return True
+    return False

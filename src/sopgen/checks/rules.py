@@ -1,0 +1,135 @@
+"""Rule packs: declarative rule objects loaded from YAML (built-in, plugins, user files), one registry."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sopgen.checks.findings import Category, Severity
+from sopgen.errors import ConfigError
+from sopgen.yamlio import load_yaml_model
+
+RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation"]
+RULES_VERSION = "1"  # bump when built-in rule data changes, so cached gap results are recomputed
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in YAML. `phrases` are literal, `stems` match any word ending, `patterns` are regex."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+    kind: RuleKind = "lexical"
+    category: Category = "ambiguity"
+    severity: Severity = "warning"
+    message: str
+    suggestion: str
+    phrases: list[str] = Field(default_factory=list)
+    stems: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    exceptions: list[str] = Field(default_factory=list, description="Regexes that veto a match at its start.")
+    skip_sentence_initial: list[str] = Field(default_factory=list)
+    separators: list[str] = Field(default_factory=list)
+    known: list[str] = Field(default_factory=list, description="Abbreviations that need no definition.")
+
+    @model_validator(mode="after")
+    def _compilable(self) -> RuleSpec:
+        for pattern in [*self.patterns, *self.exceptions, *self.separators]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"rule '{self.id}': invalid regex {pattern!r}: {exc}") from None
+        if self.kind == "lexical" and not (self.phrases or self.stems or self.patterns):
+            raise ValueError(f"rule '{self.id}': a lexical rule needs phrases, stems or patterns")
+        return self
+
+
+class RulePack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    rules: list[RuleSpec]
+    source: str = "builtin"
+
+
+def _word_boundary_regex(spec: RuleSpec) -> re.Pattern[str] | None:
+    parts: list[str] = []
+    for phrase in sorted(spec.phrases, key=len, reverse=True):
+        body = r"\s+".join(re.escape(w) for w in phrase.split())
+        # A phrase ending in punctuation ('etc.', 'ggf.') must not require a word boundary after it.
+        tail = r"(?!\w)" if phrase[-1].isalnum() else ""
+        parts.append(rf"(?<![\w/]){body}{tail}")
+    for stem in spec.stems:
+        parts.append(rf"(?<![\w/]){re.escape(stem)}\w*")
+    parts.extend(f"(?:{p})" for p in spec.patterns)
+    if not parts:
+        return None
+    flags = re.IGNORECASE if spec.kind == "lexical" and spec.id != "placeholder" else 0
+    return re.compile("|".join(parts), flags | re.UNICODE)
+
+
+class CompiledRule:
+    """A RuleSpec with its regexes compiled once."""
+
+    def __init__(self, spec: RuleSpec, language: str) -> None:
+        self.spec = spec
+        self.language = language
+        self.regex = _word_boundary_regex(spec)
+        self.exceptions = [re.compile(p, re.IGNORECASE) for p in spec.exceptions]
+        self.separators = re.compile("|".join(spec.separators), re.IGNORECASE) if spec.separators else None
+        self.skip_initial = {w.lower() for w in spec.skip_sentence_initial}
+        self.known = set(spec.known)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+def _builtin_pack_path(language: str) -> Path | None:
+    entry = resources.files("sopgen.checks") / "rules" / f"{language}.yaml"
+    return Path(str(entry)) if entry.is_file() else None
+
+
+@cache
+def _load_pack(path: Path, source: str) -> RulePack:
+    return load_yaml_model(path, RulePack, ConfigError, source=source)
+
+
+def rule_packs(language: str, extra_files: tuple[Path, ...] = ()) -> list[RulePack]:
+    """Built-in pack for a language, then plugin packs, then user files (same id: later ones win)."""
+    from sopgen.plugins import plugin_rule_packs
+
+    packs: list[RulePack] = []
+    builtin = _builtin_pack_path(language)
+    if builtin is not None:
+        packs.append(_load_pack(builtin, "builtin"))
+    sources = [(f"plugin:{name}", path) for name, path in plugin_rule_packs()]
+    sources += [(str(path), path) for path in extra_files]
+    for source, path in sources:
+        pack = _load_pack(path, source)
+        if pack.language in (language, "*"):
+            packs.append(pack)
+    return packs
+
+
+@cache
+def compiled_rules(language: str, extra_files: tuple[Path, ...] = ()) -> tuple[CompiledRule, ...]:
+    merged: dict[str, RuleSpec] = {}
+    for pack in rule_packs(language, extra_files):
+        for spec in pack.rules:
+            merged[spec.id] = spec
+    return tuple(CompiledRule(spec, language) for spec in merged.values())
+
+
+def all_rule_specs() -> dict[str, RuleSpec]:
+    """Every rule id across the built-in languages (for SARIF rule metadata and docs)."""
+    out: dict[str, RuleSpec] = {}
+    for lang in ("en", "de", "ru"):
+        for rule in compiled_rules(lang):
+            out.setdefault(rule.id, rule.spec)
+    return out
