@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from sopgen.checks.findings import Finding
 from sopgen.checks.masking import line_starts, masked_text
@@ -19,7 +20,7 @@ from sopgen.documents import Block, Document
 
 _SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:\d+[.)]\s+|[-*•]\s+)?)$")
-_ABBREVIATION = re.compile(r"(?<![\w-])([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})s?(?![\w-])")
+_ABBREVIATION = re.compile(r"(?<![\w-])([A-ZÄÖÜА-ЯЁ]{2,8})s?(?![\w-])")  # FS01, FRM-QA-017: identifiers
 _DEFINED_PAREN = re.compile(r"\(([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})s?\)")
 _DEFINED_LEAD = re.compile(r"^\s*(?:[-*•]\s*)?\**([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\**\s*(?:[:=–—-]|\()", re.M)
 _ACTOR_PREFIX = re.compile(
@@ -120,8 +121,21 @@ def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
             continue  # an all-caps line (a heading or a warning banner), not an abbreviation
         if token in defined or token in seen or token.rstrip("s") in defined or len(set(token)) == 1:
             continue
+        if _is_word(token, rule.language):
+            continue  # 'NOT', 'VORSICHT', 'ВНИМАНИЕ': emphasis or a name, not an abbreviation
         seen.add(token)
         yield m.start(1), m.end(1)
+
+
+@cache
+def _is_word(token: str, language: str) -> bool:
+    import simplemma
+
+    low = token.lower()
+    if simplemma.is_known(low, lang=language) or simplemma.is_known(low, lang="en"):
+        return True
+    vowels = sum(c in "aeiouyäöüаеёиоуыэюя" for c in low)
+    return len(low) >= 6 and vowels >= 2
 
 
 def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
@@ -142,13 +156,18 @@ def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
 
 
 def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
-    """Two lexical hits of the same rule on the same span (e.g. 'should' inside 'should not'): keep the longer."""
+    """A hit inside a longer hit on the same line says nothing new ('appropriate' in 'if appropriate',
+    'should' in 'should not'): keep the longer one."""
     findings.sort(key=lambda f: (f.line, f.column, -(f.end_column - f.column)))
     kept: list[Finding] = []
     for f in findings:
-        if kept and any(k.rule == f.rule and k.line == f.line and k.column <= f.column < k.end_column for k in kept[-3:]):
-            continue
-        kept.append(f)
+        inside = any(
+            k.line == f.line == f.end_line == k.end_line and k.column <= f.column and f.end_column <= k.end_column
+            and (k.rule == f.rule or (k.end_column - k.column) > (f.end_column - f.column))
+            for k in kept[-4:]
+        )
+        if not inside:
+            kept.append(f)
     return kept
 
 

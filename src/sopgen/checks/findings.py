@@ -71,3 +71,36 @@ class DocumentReport(BaseModel):
         from sopgen.checks.output import report_html_fragment
 
         return report_html_fragment(self)
+
+
+class Summary(BaseModel):
+    documents: int
+    failed: int
+    missing_by_section: dict[str, int]
+
+
+class Report(BaseModel):
+    """A batch result: the gap report of DESIGN.md section 3 (also what `sopgen check --format json` prints)."""
+
+    schema_version: int = 1
+    profile: str
+    documents: list[DocumentReport]
+    summary: Summary
+
+    @classmethod
+    def build(cls, profile: str, documents: list[DocumentReport]) -> Report:
+        missing: dict[str, int] = {}
+        for doc in documents:
+            for s in doc.sections:
+                if s.status == "missing":
+                    missing[s.id] = missing.get(s.id, 0) + 1
+        return cls(
+            profile=profile, documents=documents,
+            summary=Summary(documents=len(documents), failed=sum(1 for d in documents if d.error),
+                            missing_by_section=missing),
+        )
+
+    def _repr_html_(self) -> str:
+        from sopgen.checks.output import heatmap_html
+
+        return heatmap_html(self)

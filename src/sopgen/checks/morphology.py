@@ -26,14 +26,7 @@ _EN_PASSIVE = re.compile(
     re.I,
 )
 _EN_STATIVE = set(
-    "located required needed based allowed permitted prohibited forbidden expected supposed intended designed "
-    "used called named concerned involved interested qualified authorized authorised entitled dedicated related "
-    "limited closed damaged contaminated cracked broken finished completed done gone lost stuck blocked "
-    "connected considered assumed estimated affected exposed labelled labeled marked listed defined described "
-    "shown included attached enclosed covered mandated obliged obligated advised recommended encouraged satisfied "
-    "met reached exceeded tired pleased scheduled expired exhausted overloaded unavailable detected occupied "
-    "married dressed organized organised equipped trained experienced skilled aimed titled headed worried "
-    "prepared informed known seen found left set".split()
+    ["located", "required", "needed", "based", "allowed", "permitted", "prohibited", "forbidden", "expected", "supposed", "intended", "designed", "used", "called", "named", "concerned", "involved", "interested", "qualified", "authorized", "authorised", "entitled", "dedicated", "related", "limited", "closed", "damaged", "contaminated", "cracked", "broken", "finished", "completed", "done", "gone", "lost", "stuck", "blocked", "connected", "considered", "assumed", "estimated", "affected", "exposed", "labelled", "labeled", "marked", "listed", "defined", "described", "shown", "included", "attached", "enclosed", "covered", "mandated", "obliged", "obligated", "advised", "recommended", "encouraged", "satisfied", "met", "reached", "exceeded", "tired", "pleased", "scheduled", "expired", "exhausted", "overloaded", "unavailable", "detected", "occupied", "married", "dressed", "organized", "organised", "equipped", "trained", "experienced", "skilled", "aimed", "titled", "headed", "worried", "prepared", "informed", "known", "seen", "found", "left", "set"]
 )
 _EN_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?[\w-]+", re.I)
 _EN_CONDITIONAL = re.compile(
@@ -59,21 +52,12 @@ _RU_CANDIDATE = re.compile(
     re.I,
 )
 _RU_INTRANSITIVE = set(
-    "являться находиться считаться становиться оставаться начинаться заканчиваться появляться отличаться "
-    "относиться стремиться случаться касаться требоваться допускаться запрещаться разрешаться рекомендоваться "
-    "обращаться связываться возвращаться подключаться знакомиться руководствоваться пользоваться нуждаться "
-    "ожидаться получаться казаться состояться происходить входить ориентироваться заниматься придерживаться "
-    "располагаться готовиться стараться учиться бояться надеяться соглашаться отказываться включаться "
-    "возникать возникнуть оказываться оказаться удаваться удаться продолжаться длиться прекращаться "
-    "делиться распространяться зависеть зависеться предусматриваться опираться подчиняться "
-    "представляться регистрироваться сохраняться".split()
+    ["являться", "находиться", "считаться", "становиться", "оставаться", "начинаться", "заканчиваться", "появляться", "отличаться", "относиться", "стремиться", "случаться", "касаться", "требоваться", "допускаться", "запрещаться", "разрешаться", "рекомендоваться", "обращаться", "связываться", "возвращаться", "подключаться", "знакомиться", "руководствоваться", "пользоваться", "нуждаться", "ожидаться", "получаться", "казаться", "состояться", "происходить", "входить", "ориентироваться", "заниматься", "придерживаться", "располагаться", "готовиться", "стараться", "учиться", "бояться", "надеяться", "соглашаться", "отказываться", "включаться", "возникать", "возникнуть", "оказываться", "оказаться", "удаваться", "удаться", "продолжаться", "длиться", "прекращаться", "делиться", "распространяться", "зависеть", "зависеться", "предусматриваться", "опираться", "подчиняться", "представляться", "регистрироваться", "сохраняться"]
 )
 _RU_STATIVE_PARTICIPLE = set(
-    "расположить обязать предназначить связать заинтересовать уверить вынудить оснастить запретить разрешить "
-    "допустить рекомендовать утвердить согласовать ознакомить подчинить наделить".split()
+    ["расположить", "обязать", "предназначить", "связать", "заинтересовать", "уверить", "вынудить", "оснастить", "запретить", "разрешить", "допустить", "рекомендовать", "утвердить", "согласовать", "ознакомить", "подчинить", "наделить"]
 )
-_RU_ORG = set("отдел служба подразделение группа комиссия руководство администрация дирекция бригада смена "
-              "лаборатория персонал сотрудник".split())
+_RU_ORG = set(["отдел", "служба", "подразделение", "группа", "комиссия", "руководство", "администрация", "дирекция", "бригада", "смена", "лаборатория", "персонал", "сотрудник"])
 _RU_CONDITIONAL = re.compile(r"^\s*(?:если|когда|в случае|при|пока|после того|до того|как только|чтобы|который|которая|которые|которое)\b", re.I)
 _CLAUSE = re.compile(r"[^.;!?:\n]+(?:\n(?![ \t]*\n)[^.;!?:\n]+)*")
 
@@ -94,7 +78,7 @@ def _morph() -> Any:
 
 @cache
 def _de_is_participle(word: str) -> bool:
-    lemma, tag = _hanta().analyze(word)
+    _lemma, tag = _hanta().analyze(word)
     return str(tag).endswith("(PP)") and word.lower() not in _DE_STATIVE
 
 

@@ -1,23 +1,39 @@
 """Section detection: which canonical (or profile) section each part of a document is.
 
 Headings are matched against the en/de/ru aliases of the profile's sections (numbering and markup
-stripped; word stems, so inflected and compound headings match). Where a heading says nothing, or there is
-no heading, body cues decide: a sentence that states who/what it applies to is scope, a numbered list is a
-procedure, a version/date table is revision history, a signature block is approval. Each decision keeps
-its evidence (which heading or sentence) and a confidence.
+stripped; word stems, so inflected and compound headings match; a heading such as "Purpose and scope"
+names both sections). The document title is not a section heading: it names the topic, so "Incident
+Response Procedure" or "Instruction on information security" says nothing about which sections exist.
+
+Many legacy documents state sections without a recognisable heading: a label line at the start of a
+paragraph ("Terms", "What to do"), a heading in unusual wording ("Did it work?"), or no heading at all
+("This procedure applies to all night-shift operators" is scope). Such parts are decided by body cues:
+phrases of the section's language scored per part (a normal cue decides alone, two different weak cues
+are needed otherwise). Strong cues (a signature block, "Утверждаю") count wherever they appear; the
+other cues only count in parts that no heading has claimed, so a remark about records inside the
+procedure does not make a records section. A numbered list is a procedure, a version/date table is a
+revision history. Each decision keeps its evidence (which heading or sentence) and a confidence.
+
+Cue syntax in sections.yaml: each cue is a regular-expression fragment matched at a word start in the
+lower-cased text (ё folded to е); a leading "!" marks a strong cue, a leading "~" a weak one. An alias
+with a leading "^" only matches at the start of a heading.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from sopgen.documents.model import Block, DocSection, Document
 from sopgen.schema import Profile, SectionSpec
 
-_NUMBERING = re.compile(r"^\s*(?:(?:section|abschnitt|kapitel|раздел|глава|teil|part)\s+)?(?:§\s*)?"
-                        r"(?:[\dIVXivx]+(?:\.\d+)*|[A-Za-zА-Яа-я])?[.):\s-]*\s*", re.I)
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:section|abschnitt|kapitel|раздел|глава|teil|part)\s+)?(?:§\s*)?"
+    r"(?:\d+(?:\.\d+)*\.?[):]?|[IVXivx]+[.)]|[A-Za-zА-Яа-я][.)])?\s*[:.\-–—]?\s*",
+    re.I,
+)
 _PUNCT = re.compile(r"[^\w\s/-]+")
 _PLACEHOLDER = re.compile(r"\b(?:TBD|TBA|TBC|TODO|XXX+|N\.?\s?N\.?|ТБД|n/?a)\b|\?{2,}|\{\{[^}]*\}\}|^[\s\-—–.]*$", re.I)
 _STUB = re.compile(r"^\s*(?:see|siehe|см\.?|refer to|folgt|follows|to be (?:defined|completed|added|written)|"
@@ -25,6 +41,14 @@ _STUB = re.compile(r"^\s*(?:see|siehe|см\.?|refer to|folgt|follows|to be (?:de
 _REVISION_TABLE = re.compile(r"\b(?:version|revision|rev\.?|änderung|ausgabe|версия|редакция|изменени)", re.I)
 _DATE_OR_VERSION = re.compile(r"\d+\.\d+|\d{4}-\d{2}|\d{2}\.\d{2}\.\d{2,4}")
 _SHORT_OK = {"references", "revision_history", "approval", "definitions"}
+# a heading naming two sections: "Purpose and scope", "Zweck und Geltungsbereich", "Цель и область применения"
+_CONJUNCTION = re.compile(r"\s(?:and|und|sowie|и|а также)\s|\s*[/&,;]\s*|\s[-–—]\s")
+# the first line of a paragraph that is really a heading the loader did not see: short, no sentence end
+_LABEL_LINE = re.compile(r"^[\W\d_]*[A-ZÄÖÜА-ЯЁa-zäöüßа-яё][^.;,]{0,58}$")
+_CAPS_PREFIX = re.compile(r"^\s*([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁß /&,-]{3,58}?)\s{3,}\S")
+_MARKUP = re.compile(r"^[\s*_#=>|]+|[\s*_#=|]+$")
+_DOC_CODE = re.compile(r"\b[A-ZА-Я]{2,}[-–][A-ZА-Я0-9]|[№#]\s*\S|\b(?:sop|va|aa|wi|ба|сто|сoп)[-\s]?\d", re.I)
+_TITLE_LINES = 4  # a first heading this close to the top (after a letterhead line or two) is the title
 
 
 @dataclass
@@ -61,18 +85,31 @@ def normalise_heading(text: str) -> str:
     return " ".join(text.split())
 
 
+def _fold(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
 @cache
 def _alias_regex(alias: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(alias.lower().replace('ё', 'е'))}")
+    if alias.startswith("^"):
+        return re.compile(rf"^{re.escape(_fold(alias[1:]))}")
+    return re.compile(rf"(?<!\w){re.escape(_fold(alias))}")
 
 
 def _aliases(spec: SectionSpec) -> list[str]:
     return [a for lang in spec.aliases.values() for a in lang]
 
 
+@cache
+def _veto_regex(stems: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not stems:
+        return None
+    return re.compile("|".join(re.escape(_fold(s)) for s in stems))
+
+
 def _vetoed(spec: SectionSpec, body: str) -> bool:
-    low = body.lower().replace("ё", "е")
-    return any(stem.replace("ё", "е") in low for lang in spec.not_body.values() for stem in lang)
+    veto = _veto_regex(tuple(stem for lang in spec.not_body.values() for stem in lang))
+    return veto is not None and veto.search(_fold(body)) is not None
 
 
 def match_heading(heading: str, specs: dict[str, SectionSpec], body: str = "") -> tuple[str, float, str] | None:
@@ -88,8 +125,9 @@ def match_heading(heading: str, specs: dict[str, SectionSpec], body: str = "") -
                 continue
             if body and _vetoed(spec, body):
                 continue
-            score = len(alias) * spec.weight + (5 if norm == alias else 0)
-            key = (score, -m.start(), sid, alias)
+            plain = alias.lstrip("^")
+            score = len(plain) * spec.weight + (5 if norm == plain else 0)
+            key = (score, -m.start(), sid, plain)
             if best is None or key[:2] > best[:2]:
                 best = key
     if best is None:
@@ -99,27 +137,164 @@ def match_heading(heading: str, specs: dict[str, SectionSpec], body: str = "") -
     return sid, round(0.8 + 0.17 * min(coverage, 1.0), 2), alias
 
 
-def _cue_match(block: Block, specs: dict[str, SectionSpec], exclude: set[str]) -> tuple[str, str] | None:
-    low = block.text.lower().replace("ё", "е")
+def _match_all(heading: str, specs: dict[str, SectionSpec], body: str) -> list[tuple[str, float, str]]:
+    """Every section a heading names: the best match first, then those of its other conjoined parts."""
+    found = match_heading(heading, specs, body)
+    if found is None:
+        return []
+    out = [found]
+    norm = normalise_heading(heading)
+    parts = [p for p in _CONJUNCTION.split(norm) if p and p.strip()]
+    if len(parts) > 1:
+        for part in parts:
+            extra = match_heading(part, specs, body)
+            if extra is not None and all(extra[0] != o[0] for o in out):
+                out.append(extra)
+    return out
+
+
+# --- body cues ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CueSet:
+    strong: re.Pattern[str] | None
+    normal: re.Pattern[str] | None
+    weak: re.Pattern[str] | None
+
+
+def _union(parts: list[str]) -> re.Pattern[str] | None:
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+
+
+@cache
+def _compile_cues(cues: tuple[str, ...]) -> _CueSet:
+    strong = [_fold(c[1:]) for c in cues if c.startswith("!")]
+    weak = [_fold(c[1:]) for c in cues if c.startswith("~")]
+    normal = [_fold(c) for c in cues if c and c[0] not in "!~"]
+    return _CueSet(_union(strong), _union(normal), _union(weak))
+
+
+def _cue_sets(specs: dict[str, SectionSpec], language: str) -> dict[str, _CueSet]:
+    out: dict[str, _CueSet] = {}
     for sid, spec in specs.items():
-        if sid in exclude:
-            continue
-        for lang in spec.cues.values():
-            for cue in lang:
-                if cue and _alias_regex(cue).search(low):
-                    return sid, cue
+        if language in spec.cues:
+            cues = tuple(spec.cues[language])
+        else:
+            cues = tuple(c for lang in spec.cues.values() for c in lang)
+        out[sid] = _compile_cues(cues)
+    return out
+
+
+def _score(cues: _CueSet, low: str, strong_only: bool) -> tuple[int, str]:
+    """(score, evidence): 3 for a strong cue, 2 for a normal one, 1 per distinct weak cue."""
+    if cues.strong is not None and (m := cues.strong.search(low)):
+        return 3, m.group(0)
+    if strong_only:
+        return 0, ""
+    if cues.normal is not None and (m := cues.normal.search(low)):
+        return 2, m.group(0)
+    if cues.weak is not None:
+        hits = {m.group(0).strip() for m in cues.weak.finditer(low)}
+        if hits:
+            return len(hits), ", ".join(sorted(hits))
+    return 0, ""
+
+
+# --- document parts ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """A stretch of a document that may state a section: a heading (real or a label line) and its blocks."""
+
+    heading: str | None
+    line: int
+    blocks: list[Block]
+    claimed: str | None  # id a heading gave this part (the cue pass then only takes strong cues)
+    per_block: bool = False  # preamble and title text: each block may state its own section
+
+
+def _label_line(doc: Document, block: Block, following: Block | None) -> str | None:
+    """The heading hidden in a paragraph's first line ("Terms", "WHAT TO DO", "Для чего нужен этот план")."""
+    if block.kind != "paragraph" or block.line > len(doc.lines):
+        return None
+    raw = doc.lines[block.line - 1]
+    caps = _CAPS_PREFIX.match(raw)
+    if caps is not None and len(caps.group(1).split()) >= 2:
+        return caps.group(1).strip(" -")
+    first = _MARKUP.sub("", raw).strip()
+    if not first or not _LABEL_LINE.match(first) or len(first.split()) > 8:
+        return None
+    if first.endswith(("?", ":", "!")) or first.isupper():
+        return first.rstrip(":").strip()
+    multi_line = block.end_line > block.line
+    if multi_line:
+        nxt = doc.lines[block.line].strip() if block.line < len(doc.lines) else ""
+        # a label line is followed by text that starts a sentence of its own
+        return first if nxt[:1].isupper() or nxt[:1].isdigit() else None
+    if following is not None and following.kind in ("list_item", "table") and len(first.split()) <= 6:
+        return first
     return None
+
+
+def _rest_of(doc: Document, block: Block) -> str:
+    """A paragraph's text without its label line."""
+    if block.end_line <= block.line:
+        caps = _CAPS_PREFIX.match(doc.lines[block.line - 1]) if block.line <= len(doc.lines) else None
+        return doc.lines[block.line - 1][caps.end() - 1 :] if caps else ""
+    return "\n".join(doc.lines[block.line : block.end_line])
+
+
+def _title_index(doc: Document) -> set[int]:
+    """Indices of doc sections whose heading is the document title (and its continuation lines)."""
+    sections = doc.sections
+    headed = [i for i, s in enumerate(sections) if s.heading is not None]
+    if not headed:
+        return set()
+    first = headed[0]
+    sec = sections[first]
+    levels = [sections[i].level for i in headed]
+    only_top = sec.level == min(levels) and levels.count(sec.level) == 1 and len(headed) > 2
+    preamble_words = sum(s.word_count for s in sections[:first])
+    near_top = sec.line - (sections[0].line if sections else 1) < _TITLE_LINES and preamble_words <= 15
+    titled = {first} if (only_top or near_top) else set()
+    if not titled:
+        return titled
+    # "WORK INSTRUCTION WI-12" / "GEARBOX COVER - BOLT TIGHTENING": further title lines right under it
+    i = first
+    while i + 1 < len(sections) and sections[i].word_count <= 8 and sections[i + 1].heading is not None:
+        nxt = sections[i + 1]
+        if nxt.level < sec.level or nxt.line - sections[i].line > 3 or len(nxt.blocks) > 2:
+            break
+        if not (_DOC_CODE.search(sections[i].heading or "") or (nxt.heading is not None and nxt.heading.isupper())):
+            break
+        titled.add(i + 1)
+        i += 1
+    return titled
+
+
+# --- status ------------------------------------------------------------------------------------------------
 
 
 def _body_words(blocks: list[Block]) -> tuple[int, bool, str]:
     text = " ".join(b.text for b in blocks if b.kind not in ("code", "front_matter"))
+    return _text_words(text)
+
+
+def _text_words(text: str) -> tuple[int, bool, str]:
     stripped = _PLACEHOLDER.sub(" ", text)
     words = len(stripped.split())
     return words, bool(_DATE_OR_VERSION.search(text)), text
 
 
 def _status(section_id: str, blocks: list[Block]) -> tuple[str, int]:
-    words, has_number, text = _body_words(blocks)
+    return _status_of(section_id, *_body_words(blocks))
+
+
+def _status_of(section_id: str, words: int, has_number: bool, text: str) -> tuple[str, int]:
     if words == 0:
         return "weak", 0
     if words <= 6 and _STUB.match(text) and not has_number:
@@ -129,35 +304,72 @@ def _status(section_id: str, blocks: list[Block]) -> tuple[str, int]:
     return "present", words
 
 
+def _record(detection: Detection, match: SectionMatch) -> None:
+    current = detection.by_id.get(match.id)
+    if current is None or (current.status == "weak" and match.status == "present"):
+        detection.by_id[match.id] = match
+
+
+# --- detection ---------------------------------------------------------------------------------------------
+
+
 def detect_sections(doc: Document, profile: Profile) -> Detection:
     specs = profile.specs()
     detection = Detection()
     sections = doc.sections
+    titles = _title_index(doc)
     ids: list[str | None] = []
-    parent: tuple[int, str] | None = None  # (level, id) of the last matched heading
-    for sec in sections:
+    parts: list[_Part] = []
+    parent: tuple[int, str, bool] | None = None  # (level, id, numbered) of the last matched heading
+    for index, sec in enumerate(sections):
         sid: str | None = None
-        if sec.heading is not None:
-            found = match_heading(sec.heading, specs, sec.body)
-            if found is not None:
-                sid, confidence, alias = found
-                parent = (sec.level, sid)
-                body = _with_subsections(sections, sec)
-                status, words = _status(sid, body)
-                current = detection.by_id.get(sid)
-                if current is None or (current.status == "weak" and status == "present"):
-                    detection.by_id[sid] = SectionMatch(
-                        id=sid, line=sec.line, heading=sec.heading, confidence=confidence, status=status,
-                        words=words, reason=f"heading '{sec.heading}' matches '{alias}'",
-                    )
-            elif parent is not None and sec.level > parent[0]:
-                sid = parent[1]  # an unnamed subsection belongs to its parent
-            else:
-                parent = None
+        if sec.heading is None or index in titles:
+            parts.append(_Part(sec.heading, sec.line, list(sec.blocks), None, per_block=True))
+            ids.append(None)
+            continue
+        found = _match_all(sec.heading, specs, sec.body)
+        child = parent is not None and (sec.level > parent[0] or (
+            sec.level == parent[0] and parent[2] and sec.number is None and not _numbered(sec.heading)
+            and _empty_parent(sections, index, parent[0])))
+        if found and child and parent is not None and parent[1] == "procedure" and found[0][0] == "approval":
+            # "Freigabe" / "Release" as a step of the procedure is not the document's sign-off
+            found = []
+        if found:
+            sid = found[0][0]
+            if not child:
+                parent = (sec.level, sid, sec.number is not None or _numbered(sec.heading))
+            body = _with_subsections(sections, sec)
+            status, words = _status(sid, body)
+            for other_id, confidence, alias in found:
+                _record(detection, SectionMatch(
+                    id=other_id, line=sec.line, heading=sec.heading, confidence=confidence, status=status,
+                    words=words, reason=f"heading '{sec.heading}' matches '{alias}'",
+                ))
+            parts.append(_Part(sec.heading, sec.line, list(sec.blocks), sid))
+        elif child and parent is not None:
+            sid = parent[1]  # an unnamed subsection belongs to its parent
+            parts.append(_Part(sec.heading, sec.line, list(sec.blocks), sid))
+        else:
+            parent = None
+            parts.append(_Part(sec.heading, sec.line, list(sec.blocks), None))
         ids.append(sid)
     detection.section_ids = ids
-    _body_cues(doc, specs, detection)
+    parts = _split_label_lines(doc, parts, specs, detection)
+    _structural_cues(parts, specs, detection)
+    _body_cues(doc, parts, specs, detection)
     return detection
+
+
+def _numbered(heading: str) -> bool:
+    return re.match(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s", heading) is not None
+
+
+def _empty_parent(sections: list[DocSection], index: int, level: int) -> bool:
+    """Whether the nearest preceding heading of this level has no body of its own (so it heads a group)."""
+    for sec in reversed(sections[:index]):
+        if sec.heading is not None and sec.level == level and (sec.number is not None or _numbered(sec.heading)):
+            return not sec.blocks
+    return False
 
 
 def _with_subsections(sections: list[DocSection], sec: DocSection) -> list[Block]:
@@ -170,37 +382,90 @@ def _with_subsections(sections: list[DocSection], sec: DocSection) -> list[Block
     return blocks
 
 
-def _body_cues(doc: Document, specs: dict[str, SectionSpec], detection: Detection) -> None:
-    """Sections stated without a (recognisable) heading: decided by what their sentences say."""
-    found = set(detection.by_id)
-    for sec, sid in zip(doc.sections, detection.section_ids, strict=False):
-        if sid is not None:
-            continue
-        ordered = [b for b in sec.blocks if b.kind == "list_item" and b.ordered]
-        if "procedure" in specs and "procedure" not in found and len(ordered) >= 3:
-            detection.by_id["procedure"] = SectionMatch(
-                id="procedure", line=ordered[0].line, heading=sec.heading, confidence=0.75,
+def _split_label_lines(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
+                       detection: Detection) -> list[_Part]:
+    """Paragraphs that start with a label line become parts of their own, matched like headings."""
+    out: list[_Part] = []
+    for part in parts:
+        current = _Part(part.heading, part.line, [], part.claimed, part.per_block)
+        out.append(current)
+        for pos, block in enumerate(part.blocks):
+            following = part.blocks[pos + 1] if pos + 1 < len(part.blocks) else None
+            label = _label_line(doc, block, following)
+            if label is None:
+                current.blocks.append(block)
+                continue
+            rest = _rest_of(doc, block)
+            body_blocks = [b for b in part.blocks[pos + 1 :]]
+            cut = next((i for i, b in enumerate(body_blocks)
+                        if _label_line(doc, b, None) is not None or (b.kind == "paragraph" and _is_heading_para(b))),
+                       len(body_blocks))
+            body_text = " ".join([rest] + [b.text for b in body_blocks[:cut]])
+            found = _match_all(label, specs, body_text)
+            current = _Part(label, block.line, [], found[0][0] if found else None)
+            if rest.strip():
+                current.blocks.append(block.model_copy(update={"text": rest}))
+            out.append(current)
+            for sid, confidence, alias in found:
+                status, words = _status_of(sid, *_text_words(body_text))
+                _record(detection, SectionMatch(
+                    id=sid, line=block.line, heading=label, confidence=round(confidence - 0.05, 2), status=status,
+                    words=words, reason=f"label line '{label}' matches '{alias}'",
+                ))
+    return out
+
+
+def _is_heading_para(block: Block) -> bool:
+    return False
+
+
+def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
+    """A numbered list of steps is a procedure; a version/date table is a revision history."""
+    for part in parts:
+        ordered = [b for b in part.blocks if b.kind == "list_item" and b.ordered]
+        if "procedure" in specs and part.claimed is None and len(ordered) >= 3:
+            _record(detection, SectionMatch(
+                id="procedure", line=ordered[0].line, heading=part.heading, confidence=0.75,
                 reason=f"numbered list of {len(ordered)} steps at line {ordered[0].line}", words=len(ordered) * 5,
-            )
-            found.add("procedure")
-        for block in sec.blocks:
-            if block.kind == "table" and "revision_history" in specs and "revision_history" not in found:
+            ))
+        for block in part.blocks:
+            if block.kind == "table" and "revision_history" in specs:
                 first_row = block.text.split("\n", 1)[0]
                 if _REVISION_TABLE.search(first_row) and _DATE_OR_VERSION.search(block.text):
-                    detection.by_id["revision_history"] = SectionMatch(
-                        id="revision_history", line=block.line, heading=sec.heading, confidence=0.8,
+                    _record(detection, SectionMatch(
+                        id="revision_history", line=block.line, heading=part.heading, confidence=0.8,
                         reason=f"version/date table at line {block.line}", words=len(block.text.split()),
-                    )
-                    found.add("revision_history")
+                    ))
+
+
+def _units(part: _Part) -> Iterable[tuple[int, str]]:
+    """(line, text) units scored on their own: every block of preamble text, else the part as a whole."""
+    blocks = [b for b in part.blocks if b.kind in ("paragraph", "table", "list_item")]
+    if part.per_block:
+        if part.heading:
+            yield part.line, part.heading
+        for b in blocks:
+            yield b.line, b.text
+        return
+    text = "\n".join(([part.heading] if part.heading else []) + [b.text for b in blocks])
+    if text.strip():
+        yield (blocks[0].line if blocks else part.line), text
+
+
+def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
+    """Sections stated without a (recognisable) heading: decided by what their sentences say."""
+    cue_sets = _cue_sets(specs, doc.language)
+    for part in parts:
+        strong_only = part.claimed is not None
+        for line, text in _units(part):
+            low = _fold(text)
+            for sid, cues in cue_sets.items():
+                if sid == part.claimed or (sid in detection.by_id and detection.by_id[sid].status == "present"):
                     continue
-            if block.kind not in ("paragraph", "table", "list_item"):
-                continue
-            cue = _cue_match(block, specs, found | {"procedure"})
-            if cue is None:
-                continue
-            cue_id, phrase = cue
-            detection.by_id[cue_id] = SectionMatch(
-                id=cue_id, line=block.line, heading=sec.heading, confidence=0.7,
-                reason=f"line {block.line} says '{phrase}'", words=len(block.text.split()),
-            )
-            found.add(cue_id)
+                score, evidence = _score(cues, low, strong_only)
+                if score < 2:
+                    continue
+                _record(detection, SectionMatch(
+                    id=sid, line=line, heading=part.heading, confidence=0.7 if score >= 3 else 0.6,
+                    reason=f"line {line} says '{evidence}'", words=len(text.split()),
+                ))

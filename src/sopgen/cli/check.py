@@ -1,0 +1,71 @@
+"""`sopgen check`: lint SOP files for missing sections and ambiguous wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sopgen.checks import check_path
+from sopgen.checks.findings import SEVERITY_RANK, Report
+from sopgen.checks.output import render_json, render_sarif, render_text
+from sopgen.cli.app import ExitCode, app, fail
+from sopgen.config import load_settings
+from sopgen.errors import SopgenError
+from sopgen.schema import load_profile
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+@app.command("check")
+def check_cmd(
+    files: Annotated[list[Path], typer.Argument(help="SOP files to check (md, txt, rst, html, docx, pdf).")],
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or .yaml path.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | sarif")] = "text",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on findings at/above: error|warning|info")] = "error",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    disable: Annotated[list[str] | None, typer.Option("--disable", help="Rule id to switch off (repeatable).")] = None,
+) -> None:
+    """Check SOPs against a profile: missing/empty sections and ambiguous wording (en, de, ru).
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable file.
+
+    Examples:
+
+      sopgen check draft.md --profile gmp
+
+      sopgen check docs/*.md --format sarif --output sopgen.sarif --fail-on warning
+    """
+    if fmt not in ("text", "json", "sarif"):
+        fail(f"--format must be text, json or sarif, not '{fmt}'")
+    if fail_on not in SEVERITY_RANK:
+        fail(f"--fail-on must be error, warning or info, not '{fail_on}'")
+    try:
+        settings = load_settings()
+        prof = load_profile(profile or settings.profile)
+    except SopgenError as exc:
+        fail(exc)
+    rules = settings.checks.model_copy(update={"disable": [*settings.checks.disable, *(disable or [])]})
+    documents = [check_path(f, prof, rules, display_path=str(f)) for f in files]
+    report = Report.build(prof.name, documents)
+    if fmt == "json":
+        write_output(render_json(report), output)
+    elif fmt == "sarif":
+        write_output(render_sarif(report), output)
+    elif output is None:
+        Console(highlight=False, soft_wrap=True).print(render_text(report, colour=True))
+    else:
+        write_output(render_text(report), output)
+    if any(d.error for d in documents):
+        raise typer.Exit(int(ExitCode.USAGE))
+    threshold = SEVERITY_RANK[fail_on]
+    if any(SEVERITY_RANK[f.severity] >= threshold for d in documents for f in d.findings):
+        raise typer.Exit(int(ExitCode.FINDINGS))

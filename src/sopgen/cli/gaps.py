@@ -1,0 +1,99 @@
+"""`sopgen gaps`: batch gap analysis of folders of legacy documents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from sopgen.checks.findings import DocumentReport
+from sopgen.checks.output import render_json, render_sarif
+from sopgen.cli.app import ExitCode, app, err_console, fail
+from sopgen.config import load_settings
+from sopgen.errors import SopgenError
+from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
+from sopgen.gaps.reports import CSV_ENCODING
+from sopgen.gaps.walk import Skipped
+from sopgen.schema import load_profile
+
+FORMATS = ("text", "json", "csv", "html", "sarif")
+
+
+@app.command("gaps")
+def gaps_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or .yaml path.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | html | sarif")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reuse cached results of unchanged files.")] = False,
+) -> None:
+    """Gap analysis of many documents: which sections each has or lacks, ambiguous wording, a score.
+
+    Exit codes: 0 all analysed, 1 some documents could not be read, 2 usage error.
+
+    Examples:
+
+      sopgen gaps legacy/ --profile full --format html --output gaps.html
+
+      sopgen gaps share/ --format csv --output gaps.csv --jobs 2 --resume
+    """
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
+    try:
+        settings = load_settings()
+        prof = load_profile(profile or settings.profile)
+    except SopgenError as exc:
+        fail(exc)
+    tty = sys.stderr.isatty()
+    bar = Progress(TextColumn("[bold]gaps[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
+                   TimeRemainingColumn(), console=err_console, transient=True) if tty else None
+    task_id = None
+    done = 0
+
+    def on_start(total: int, skipped: list[Skipped]) -> None:
+        nonlocal task_id
+        for s in skipped:
+            err_console.print(f"skipped {s.shown}: {s.reason}", highlight=False)
+        if bar is not None:
+            bar.start()
+            task_id = bar.add_task("gaps", total=total, doc="")
+        else:
+            err_console.print(f"analysing {total} documents", highlight=False)
+
+    def on_done(report: DocumentReport, cached: bool) -> None:
+        nonlocal done
+        done += 1
+        if bar is not None and task_id is not None:
+            bar.update(task_id, advance=1, doc=report.path[-40:])
+        elif done % 100 == 0:
+            err_console.print(f"{done} documents done", highlight=False)
+
+    try:
+        report = analyze_gaps(paths, prof, jobs=jobs, resume=resume, cache_dir=settings.cache_dir, include=include,
+                              exclude=exclude, rules=settings.checks, progress=on_done, on_start=on_start)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if fmt == "text":
+        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
+        render_table(report, console)
+    else:
+        text = {"json": render_json, "sarif": render_sarif, "csv": render_csv, "html": render_html}[fmt](report)
+        if output is None:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding=CSV_ENCODING if fmt == "csv" else "utf-8")
+            err_console.print(f"wrote {output}", highlight=False)
+    for d in report.documents:
+        if d.error:
+            err_console.print(f"[red]failed[/] {d.error}", highlight=False)
+    if report.summary.failed:
+        raise typer.Exit(int(ExitCode.FINDINGS))

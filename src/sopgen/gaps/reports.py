@@ -1,0 +1,178 @@
+"""Gap report writers that people read (HTML heatmap, terminal table) and machines read (CSV; JSON/SARIF
+come from sopgen.checks.output, one format for check and gaps)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from sopgen.checks.findings import Report
+
+CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel open UTF-8 (umlauts, Cyrillic) correctly
+
+
+def render_csv(report: Report) -> str:
+    ids = _section_ids(report)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["path", "language", "encoding", "score", *ids, "errors", "warnings", "infos",
+                     "ambiguity_findings", "structure_findings", "error"])
+    for d in report.documents:
+        status = {s.id: s.status for s in d.sections}
+        c = d.counts()
+        writer.writerow([d.path, d.language or "", d.encoding or "", "" if d.score is None else d.score,
+                         *[status.get(i, "") for i in ids], c["error"], c["warning"], c["info"], c["ambiguity"],
+                         c["structure"], d.error or ""])
+    return buf.getvalue()
+
+
+def _section_ids(report: Report) -> list[str]:
+    for d in report.documents:
+        if d.sections:
+            return [s.id for s in d.sections]
+    return []
+
+
+def render_table(report: Report, console: Console, top: int = 20) -> None:
+    """Worst documents first, then the most-missing sections."""
+    docs = sorted(report.documents, key=lambda d: (d.error is None, d.score if d.score is not None else -1))
+    table = Table(title=f"sopgen gaps: {report.summary.documents} documents, profile {report.profile}")
+    for col in ("score", "document", "lang", "missing", "weak", "findings"):
+        table.add_column(col, justify="right" if col in ("score", "findings") else "left")
+    for d in docs[:top]:
+        if d.error:
+            table.add_row("-", d.path, "", f"[red]{d.error}[/]", "", "")
+            continue
+        missing = ", ".join(s.id for s in d.sections if s.status == "missing")
+        weak = ", ".join(s.id for s in d.sections if s.status == "weak")
+        table.add_row(str(d.score), d.path, d.language or "", missing, weak, str(len(d.findings)))
+    console.print(table)
+    if report.summary.missing_by_section:
+        ranking = sorted(report.summary.missing_by_section.items(), key=lambda kv: -kv[1])
+        console.print("Most missing: " + ", ".join(f"{k} ({v})" for k, v in ranking))
+    if report.summary.failed:
+        console.print(f"[red]{report.summary.failed} document(s) could not be read[/]")
+
+
+def render_html(report: Report) -> str:
+    """One self-contained page: heatmap (documents x sections), filters, sorting, per-document findings."""
+    data = json.dumps(_page_data(report), ensure_ascii=False).replace("</", "<\\/")
+    return _TEMPLATE.replace("__DATA__", data).replace("__TITLE__", html.escape(f"sopgen gap report ({report.profile})"))
+
+
+def _page_data(report: Report) -> dict[str, object]:
+    docs = []
+    for d in report.documents:
+        lines: dict[int, str] = {}
+        if d.findings and not d.error:
+            try:
+                from sopgen.documents import load_document
+
+                text_lines = load_document(Path(d.path)).lines
+                lines = {f.line: text_lines[f.line - 1] for f in d.findings if 0 < f.line <= len(text_lines)}
+            except Exception:
+                lines = {}
+        docs.append({
+            "path": d.path, "language": d.language, "encoding": d.encoding, "score": d.score, "error": d.error,
+            "sections": [s.model_dump(mode="json") for s in d.sections],
+            "findings": [f.model_dump(mode="json") for f in d.findings],
+            "lines": {str(k): v for k, v in lines.items()},
+        })
+    return {"profile": report.profile, "ids": _section_ids(report), "documents": docs,
+            "summary": report.summary.model_dump(mode="json")}
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:16px;color:#222}
+h1{font-size:20px} .bar{display:flex;gap:12px;align-items:center;margin:8px 0;flex-wrap:wrap}
+table.heat{border-collapse:collapse;font-size:12px} .heat th,.heat td{border:1px solid #ddd;padding:3px 5px}
+.heat th{cursor:pointer;background:#f5f5f5;position:sticky;top:0} .heat th.sec{writing-mode:vertical-rl;transform:rotate(180deg)}
+td.present{background:#66bb6a} td.weak{background:#ffca28} td.missing{background:#ef5350}
+td.doc{cursor:pointer;color:#0b57d0;text-decoration:underline} tr.failed td{background:#eee;color:#b00}
+#detail{margin-top:16px;border-top:2px solid #ccc;padding-top:8px} mark{background:#ffeb3b}
+.f-error{color:#b71c1c}.f-warning{color:#e65100}.f-info{color:#01579b} .ctx{font-family:monospace;white-space:pre-wrap}
+.legend span{display:inline-block;width:12px;height:12px;margin:0 4px}
+</style></head><body>
+<h1>__TITLE__</h1>
+<div id="summary"></div>
+<div class="bar">
+ <label>Language <select id="f-lang"><option value="">all</option></select></label>
+ <label>Section <select id="f-sec"><option value="">any</option></select></label>
+ <label>Status <select id="f-status"><option value="missing">missing</option><option value="weak">weak</option><option value="notpresent">missing or weak</option></select></label>
+ <label>Score &le; <input id="f-score" type="number" min="0" max="100" value="100" style="width:60px"></label>
+ <span class="legend"><span style="background:#66bb6a"></span>present<span style="background:#ffca28"></span>weak<span style="background:#ef5350"></span>missing</span>
+ <span id="count"></span>
+</div>
+<table class="heat" id="heat"><thead></thead><tbody></tbody></table>
+<div id="detail"></div>
+<script>
+const DATA = __DATA__;
+const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c]));
+let sortKey = "score", sortDir = 1;
+function init(){
+  const s = DATA.summary;
+  document.getElementById("summary").textContent = `${s.documents} documents, ${s.failed} failed, profile ${DATA.profile}`;
+  const langs = [...new Set(DATA.documents.map(d => d.language).filter(Boolean))].sort();
+  const fl = document.getElementById("f-lang"); langs.forEach(l => fl.add(new Option(l, l)));
+  const fs = document.getElementById("f-sec"); DATA.ids.forEach(i => fs.add(new Option(i, i)));
+  ["f-lang","f-sec","f-status","f-score"].forEach(id => document.getElementById(id).addEventListener("input", render));
+  const head = document.querySelector("#heat thead");
+  head.innerHTML = "<tr><th data-k='path'>document</th><th data-k='language'>lang</th><th data-k='score'>score</th>" +
+    DATA.ids.map(i => `<th class='sec' data-k='sec:${i}'>${esc(i)}</th>`).join("") + "<th data-k='findings'>findings</th></tr>";
+  head.querySelectorAll("th").forEach(th => th.addEventListener("click", () => {
+    const k = th.dataset.k; sortDir = (sortKey === k) ? -sortDir : 1; sortKey = k; render(); }));
+  render();
+}
+function value(d, k){
+  if (k === "findings") return d.findings.length;
+  if (k.startsWith("sec:")) { const s = d.sections.find(x => x.id === k.slice(4)); return s ? ({present:2, weak:1, missing:0}[s.status]) : -1; }
+  const v = d[k]; return v === null || v === undefined ? -1 : v;
+}
+function visible(d){
+  const lang = document.getElementById("f-lang").value, sec = document.getElementById("f-sec").value;
+  const st = document.getElementById("f-status").value, max = Number(document.getElementById("f-score").value);
+  if (lang && d.language !== lang) return false;
+  if (d.score !== null && d.score > max) return false;
+  if (sec) { const s = d.sections.find(x => x.id === sec); if (!s) return false;
+    if (st === "notpresent" ? s.status === "present" : s.status !== st) return false; }
+  return true;
+}
+function render(){
+  const rows = DATA.documents.filter(visible).sort((a, b) => {
+    const x = value(a, sortKey), y = value(b, sortKey); return (x > y ? 1 : x < y ? -1 : 0) * sortDir; });
+  document.getElementById("count").textContent = `${rows.length} shown`;
+  document.querySelector("#heat tbody").innerHTML = rows.map(d => {
+    if (d.error) return `<tr class="failed" data-path="${esc(d.path)}"><td class="doc">${esc(d.path)}</td><td></td><td></td><td colspan="${DATA.ids.length + 1}">${esc(d.error)}</td></tr>`;
+    const cells = DATA.ids.map(i => { const s = d.sections.find(x => x.id === i);
+      return s ? `<td class="${s.status}" title="${esc(i)}: ${s.status} ${esc(s.reason)}"></td>` : "<td></td>"; }).join("");
+    return `<tr data-path="${esc(d.path)}"><td class="doc">${esc(d.path)}</td><td>${esc(d.language)}</td><td>${d.score}</td>${cells}<td>${d.findings.length}</td></tr>`;
+  }).join("");
+  document.querySelectorAll("#heat td.doc").forEach(td => td.addEventListener("click", () => show(td.parentElement.dataset.path)));
+}
+function highlight(line, f){
+  if (f.line !== f.end_line || !line) return esc(line);
+  const a = f.column - 1, b = f.end_column - 1;
+  return esc(line.slice(0, a)) + "<mark>" + esc(line.slice(a, b)) + "</mark>" + esc(line.slice(b));
+}
+function show(path){
+  const d = DATA.documents.find(x => x.path === path);
+  const el = document.getElementById("detail");
+  if (!d) { el.innerHTML = ""; return; }
+  const missing = d.sections.filter(s => s.status !== "present").map(s => `${esc(s.id)} (${s.status})`).join(", ");
+  el.innerHTML = `<h2>${esc(d.path)}</h2><p>score ${d.score ?? "-"}, language ${esc(d.language)}, encoding ${esc(d.encoding)}</p>` +
+    (d.error ? `<p class="f-error">${esc(d.error)}</p>` : "") +
+    (missing ? `<p>Not present: ${missing}</p>` : "") +
+    "<ol class='findings'>" + d.findings.map(f => `<li class="f-${f.severity}"><b>${f.line}:${f.column}</b> ${esc(f.rule)}: ${esc(f.message)}` +
+      (f.text ? `<div class="ctx">${highlight(d.lines[String(f.line)], f)}</div>` : "") + `<div><i>${esc(f.suggestion)}</i></div></li>`).join("") + "</ol>";
+}
+init();
+</script></body></html>
+"""
