@@ -58,14 +58,15 @@ class RulePack(BaseModel):
 
 
 def _word_boundary_regex(spec: RuleSpec) -> re.Pattern[str] | None:
-    parts: list[str] = []
+    words: list[str] = []
     for phrase in sorted(spec.phrases, key=len, reverse=True):
         body = r"\s+".join(re.escape(w) for w in phrase.split())
         # A phrase ending in punctuation ('etc.', 'ggf.') must not require a word boundary after it.
-        tail = r"(?!\w)" if phrase[-1].isalnum() else ""
-        parts.append(rf"(?<![\w/]){body}{tail}")
-    for stem in spec.stems:
-        parts.append(rf"(?<![\w/]){re.escape(stem)}\w*")
+        words.append(body + (r"(?!\w)" if phrase[-1].isalnum() else ""))
+    words.extend(rf"{re.escape(stem)}\w*" for stem in spec.stems)
+    # One leading word-boundary check for the whole alternation: Python's re is far faster when every
+    # alternative does not start with its own lookbehind.
+    parts = [rf"(?<![\w/])(?:{'|'.join(words)})"] if words else []
     parts.extend(f"(?:{p})" for p in spec.patterns)
     if not parts:
         return None
