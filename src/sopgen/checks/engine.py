@@ -98,9 +98,10 @@ def _missing_actor(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
         if not block.ordered or block.line not in ctx.procedure_lines:
             continue
         text = block.text
-        if _ACTOR_PREFIX.match(text) or _EN_THIRD_PERSON.match(text) or _RU_ROLE_START.match(text):
-            continue
         start, end = ctx.block_span(block)
+        raw_first = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+", "", ctx.doc.text[start:end])
+        if _ACTOR_PREFIX.match(raw_first) or _ACTOR_PREFIX.match(text) or _EN_THIRD_PERSON.match(text) or _RU_ROLE_START.match(text):
+            continue
         raw = ctx.doc.text[start:end]
         offset = raw.find(text[:20]) if text[:20] in raw else 0
         yield start + max(offset, 0), start + max(offset, 0) + min(len(text), len(raw))
@@ -127,12 +128,17 @@ def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
         yield m.start(1), m.end(1)
 
 
+_EMPHASIS_WORDS = set(["not", "no", "only", "never", "must", "all", "any", "and", "or", "nie", "nicht", "nur", "kein", "keine", "alle", "und", "oder", "не", "нет", "только", "никогда", "все", "и", "или"])
+
+
 @cache
 def _is_word(token: str, language: str) -> bool:
     import simplemma
 
     low = token.lower()
-    if simplemma.is_known(low, lang=language) or simplemma.is_known(low, lang="en"):
+    if low in _EMPHASIS_WORDS:
+        return True
+    if len(low) >= 5 and (simplemma.is_known(low, lang=language) or simplemma.is_known(low, lang="en")):
         return True
     vowels = sum(c in "aeiouyäöüаеёиоуыэюя" for c in low)
     return len(low) >= 6 and vowels >= 2

@@ -47,7 +47,7 @@ _DE_CONDITIONAL = re.compile(
 _DE_STATIVE = {"benötigt", "gebraucht", "verlangt", "erwartet", "gestattet", "erlaubt", "verboten", "empfohlen"}
 
 _RU_CANDIDATE = re.compile(
-    r"(?<![\w-])[а-яё]{3,}(?:ся|сь|ен|ён|ан|ян|ена|ёна|ана|яна|ено|ёно|ано|яно|ены|ёны|аны|яны|ит|ыт|ита|ыта|ито|ыто|"
+    r"(?<![\w-])[а-яё]{2,}(?:ся|сь|ят|ята|ято|яты|ен|ён|ан|ян|ена|ёна|ана|яна|ено|ёно|ано|яно|ены|ёны|аны|яны|ит|ыт|ита|ыта|ито|ыто|"
     r"иты|ыты|ут|ута|уто|уты)(?![\w-])",
     re.I,
 )
@@ -79,7 +79,10 @@ def _morph() -> Any:
 @cache
 def _de_is_participle(word: str) -> bool:
     _lemma, tag = _hanta().analyze(word)
-    return str(tag).endswith("(PP)") and word.lower() not in _DE_STATIVE
+    # Out of context '-iert' participles look like the present tense (dokumentiert); the caller has
+    # already seen a form of 'werden' in the clause, which decides it.
+    participle = str(tag).endswith("(PP)") or (word.endswith("iert") and str(tag).startswith("VV"))
+    return participle and word.lower() not in _DE_STATIVE
 
 
 @cache

@@ -42,12 +42,15 @@ _REVISION_TABLE = re.compile(r"\b(?:version|revision|rev\.?|änderung|ausgabe|в
 _DATE_OR_VERSION = re.compile(r"\d+\.\d+|\d{4}-\d{2}|\d{2}\.\d{2}\.\d{2,4}")
 _SHORT_OK = {"references", "revision_history", "approval", "definitions"}
 # a heading naming two sections: "Purpose and scope", "Zweck und Geltungsbereich", "Цель и область применения"
-_CONJUNCTION = re.compile(r"\s(?:and|und|sowie|и|а также)\s|\s*[/&,;]\s*|\s[-–—]\s")
+_CONJUNCTION = re.compile(r"\s(?:and|und|sowie|и|а также)\s|\s*[/&,;]\s*|\s[-–—]\s", re.I)
+# the head of "Roles during an outage", "Rollen im Notfall", "Меры по защите": the words before the preposition
+_PREPOSITION = re.compile(r"\s(?:during|in case of|im|beim|bei|während|am|при|во время|в случае)\s", re.I)
 # the first line of a paragraph that is really a heading the loader did not see: short, no sentence end
 _LABEL_LINE = re.compile(r"^[\W\d_]*[A-ZÄÖÜА-ЯЁa-zäöüßа-яё][^.;,]{0,58}$")
 _CAPS_PREFIX = re.compile(r"^\s*([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁß /&,-]{3,58}?)\s{3,}\S")
 _MARKUP = re.compile(r"^[\s*_#=>|]+|[\s*_#=|]+$")
 _DOC_CODE = re.compile(r"\b[A-ZА-Я]{2,}[-–][A-ZА-Я0-9]|[№#]\s*\S|\b(?:sop|va|aa|wi|ба|сто|сoп)[-\s]?\d", re.I)
+_SECTION_NAME_CONFIDENCE = 0.9  # an alias covering most of the heading: the heading names a section
 _TITLE_LINES = 4  # a first heading this close to the top (after a letterhead line or two) is the title
 
 
@@ -138,18 +141,19 @@ def match_heading(heading: str, specs: dict[str, SectionSpec], body: str = "") -
 
 
 def _match_all(heading: str, specs: dict[str, SectionSpec], body: str) -> list[tuple[str, float, str]]:
-    """Every section a heading names: the best match first, then those of its other conjoined parts."""
+    """Every section a heading names: the best match first, then those of its conjoined parts and of its head
+    ("Purpose and scope" is both; "Rollen im Notfall" is roles, and an emergency section too)."""
     found = match_heading(heading, specs, body)
     if found is None:
         return []
     out = [found]
-    norm = normalise_heading(heading)
-    parts = [p for p in _CONJUNCTION.split(norm) if p and p.strip()]
-    if len(parts) > 1:
-        for part in parts:
-            extra = match_heading(part, specs, body)
-            if extra is not None and all(extra[0] != o[0] for o in out):
-                out.append(extra)
+    text = _NUMBERING.sub("", heading.strip().strip("*_#=").strip())
+    parts = [p for p in _CONJUNCTION.split(text) if p and p.strip()]
+    head = _PREPOSITION.split(parts[0], maxsplit=1)[0] if parts else ""
+    for part in [*parts, head] if len(parts) > 1 or head != text else []:
+        extra = match_heading(part, specs, body)
+        if extra is not None and all(extra[0] != o[0] for o in out):
+            out.append(extra)
     return out
 
 
@@ -164,16 +168,17 @@ class _CueSet:
 
 
 def _union(parts: list[str]) -> re.Pattern[str] | None:
+    """One regex for a list of cues; each cue is a named group, so a hit tells which cue it was."""
     if not parts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in parts) + ")")
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<c{i}>{p})" for i, p in enumerate(parts)) + ")")
 
 
 @cache
 def _compile_cues(cues: tuple[str, ...]) -> _CueSet:
-    strong = [_fold(c[1:]) for c in cues if c.startswith("!")]
-    weak = [_fold(c[1:]) for c in cues if c.startswith("~")]
-    normal = [_fold(c) for c in cues if c and c[0] not in "!~"]
+    strong = [c[1:].replace("ё", "е") for c in cues if c.startswith("!")]
+    weak = [c[1:].replace("ё", "е") for c in cues if c.startswith("~")]
+    normal = [c.replace("ё", "е") for c in cues if c and c[0] not in "!~"]
     return _CueSet(_union(strong), _union(normal), _union(weak))
 
 
@@ -188,19 +193,20 @@ def _cue_sets(specs: dict[str, SectionSpec], language: str) -> dict[str, _CueSet
     return out
 
 
-def _score(cues: _CueSet, low: str, strong_only: bool) -> tuple[int, str]:
-    """(score, evidence): 3 for a strong cue, 2 for a normal one, 1 per distinct weak cue."""
+def _score(cues: _CueSet, low: str) -> tuple[int, str]:
+    """(score, evidence): 3 for a strong cue, 2 for a normal one, plus 1 per distinct weak cue."""
     if cues.strong is not None and (m := cues.strong.search(low)):
         return 3, m.group(0)
-    if strong_only:
-        return 0, ""
+    score, evidence = 0, []
     if cues.normal is not None and (m := cues.normal.search(low)):
-        return 2, m.group(0)
+        score, evidence = 2, [m.group(0)]
     if cues.weak is not None:
-        hits = {m.group(0).strip() for m in cues.weak.finditer(low)}
-        if hits:
-            return len(hits), ", ".join(sorted(hits))
-    return 0, ""
+        hits: dict[str, str] = {}
+        for m in cues.weak.finditer(low):
+            hits.setdefault(m.lastgroup or "", m.group(0).strip())
+        score += len(hits)
+        evidence += sorted(hits.values())
+    return score, ", ".join(evidence)
 
 
 # --- document parts ----------------------------------------------------------------------------------------
@@ -248,7 +254,7 @@ def _rest_of(doc: Document, block: Block) -> str:
     return "\n".join(doc.lines[block.line : block.end_line])
 
 
-def _title_index(doc: Document) -> set[int]:
+def _title_index(doc: Document, specs: dict[str, SectionSpec]) -> set[int]:
     """Indices of doc sections whose heading is the document title (and its continuation lines)."""
     sections = doc.sections
     headed = [i for i, s in enumerate(sections) if s.heading is not None]
@@ -256,20 +262,25 @@ def _title_index(doc: Document) -> set[int]:
         return set()
     first = headed[0]
     sec = sections[first]
+    named = match_heading(sec.heading or "", specs)
+    if named is not None and named[1] >= 0.85:
+        return set()  # '# Procedure' first is a section, not the document's title
     levels = [sections[i].level for i in headed]
     only_top = sec.level == min(levels) and levels.count(sec.level) == 1 and len(headed) > 2
     preamble_words = sum(s.word_count for s in sections[:first])
     near_top = sec.line - (sections[0].line if sections else 1) < _TITLE_LINES and preamble_words <= 15
-    titled = {first} if (only_top or near_top) else set()
-    if not titled:
-        return titled
-    # "WORK INSTRUCTION WI-12" / "GEARBOX COVER - BOLT TIGHTENING": further title lines right under it
+    if not (only_top or near_top):
+        return set()
+    named = match_heading(sec.heading or "", specs)
+    steps = sum(1 for b in sec.blocks if b.kind == "list_item" and b.ordered)
+    if named is not None and (named[1] >= _SECTION_NAME_CONFIDENCE or steps >= 2):
+        return set()  # "# Procedure" (or "# Порядок работы" over its steps) is a section heading, not a title
+    titled = {first}
+    # "WORK INSTRUCTION WI-12" / "GEARBOX COVER - BOLT TIGHTENING": title lines right under it
     i = first
-    while i + 1 < len(sections) and sections[i].word_count <= 8 and sections[i + 1].heading is not None:
+    while i + 1 < len(sections) and not sections[i].blocks:
         nxt = sections[i + 1]
-        if nxt.level < sec.level or nxt.line - sections[i].line > 3 or len(nxt.blocks) > 2:
-            break
-        if not (_DOC_CODE.search(sections[i].heading or "") or (nxt.heading is not None and nxt.heading.isupper())):
+        if nxt.heading is None or nxt.level != sec.level or nxt.line - sections[i].line != 1:
             break
         titled.add(i + 1)
         i += 1
@@ -317,10 +328,10 @@ def detect_sections(doc: Document, profile: Profile) -> Detection:
     specs = profile.specs()
     detection = Detection()
     sections = doc.sections
-    titles = _title_index(doc)
+    titles = _title_index(doc, specs)
     ids: list[str | None] = []
     parts: list[_Part] = []
-    parent: tuple[int, str, bool] | None = None  # (level, id, numbered) of the last matched heading
+    parent: tuple[int, str, str | None] | None = None  # (level, id, number) of the last matched heading
     for index, sec in enumerate(sections):
         sid: str | None = None
         if sec.heading is None or index in titles:
@@ -328,16 +339,17 @@ def detect_sections(doc: Document, profile: Profile) -> Detection:
             ids.append(None)
             continue
         found = _match_all(sec.heading, specs, sec.body)
+        number = _number_of(sec)
         child = parent is not None and (sec.level > parent[0] or (
-            sec.level == parent[0] and parent[2] and sec.number is None and not _numbered(sec.heading)
-            and _empty_parent(sections, index, parent[0])))
+            sec.level == parent[0] and parent[2] is not None
+            and (number.startswith(parent[2] + ".") if number else _empty_parent(sections, index, parent[0]))))
         if found and child and parent is not None and parent[1] == "procedure" and found[0][0] == "approval":
             # "Freigabe" / "Release" as a step of the procedure is not the document's sign-off
             found = []
         if found:
             sid = found[0][0]
             if not child:
-                parent = (sec.level, sid, sec.number is not None or _numbered(sec.heading))
+                parent = (sec.level, sid, number)
             body = _with_subsections(sections, sec)
             status, words = _status(sid, body)
             for other_id, confidence, alias in found:
@@ -360,14 +372,20 @@ def detect_sections(doc: Document, profile: Profile) -> Detection:
     return detection
 
 
-def _numbered(heading: str) -> bool:
-    return re.match(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s", heading) is not None
+_HEADING_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s")
+
+
+def _number_of(sec: DocSection) -> str | None:
+    if sec.number:
+        return sec.number.strip(".")
+    m = _HEADING_NUMBER.match(sec.heading or "")
+    return m.group(1) if m else None
 
 
 def _empty_parent(sections: list[DocSection], index: int, level: int) -> bool:
-    """Whether the nearest preceding heading of this level has no body of its own (so it heads a group)."""
+    """Whether the nearest preceding numbered heading of this level has no body (so it heads a group)."""
     for sec in reversed(sections[:index]):
-        if sec.heading is not None and sec.level == level and (sec.number is not None or _numbered(sec.heading)):
+        if sec.heading is not None and sec.level == level and _number_of(sec) is not None:
             return not sec.blocks
     return False
 
@@ -391,17 +409,17 @@ def _split_label_lines(doc: Document, parts: list[_Part], specs: dict[str, Secti
         out.append(current)
         for pos, block in enumerate(part.blocks):
             following = part.blocks[pos + 1] if pos + 1 < len(part.blocks) else None
-            label = _label_line(doc, block, following)
-            if label is None:
-                current.blocks.append(block)
-                continue
-            rest = _rest_of(doc, block)
-            body_blocks = [b for b in part.blocks[pos + 1 :]]
+            label, sure = _label_of(doc, block, following)
+            rest = _rest_of(doc, block) if block.kind == "paragraph" else ""
+            body_blocks = part.blocks[pos + 1 :]
             cut = next((i for i, b in enumerate(body_blocks)
-                        if _label_line(doc, b, None) is not None or (b.kind == "paragraph" and _is_heading_para(b))),
+                        if _label_of(doc, b, body_blocks[i + 1] if i + 1 < len(body_blocks) else None)[0]),
                        len(body_blocks))
             body_text = " ".join([rest] + [b.text for b in body_blocks[:cut]])
-            found = _match_all(label, specs, body_text)
+            found = _match_all(label, specs, body_text) if label else []
+            if label is None or not (sure or found):
+                current.blocks.append(block)
+                continue
             current = _Part(label, block.line, [], found[0][0] if found else None)
             if rest.strip():
                 current.blocks.append(block.model_copy(update={"text": rest}))
@@ -415,15 +433,30 @@ def _split_label_lines(doc: Document, parts: list[_Part], specs: dict[str, Secti
     return out
 
 
-def _is_heading_para(block: Block) -> bool:
-    return False
+def _label_of(doc: Document, block: Block, following: Block | None) -> tuple[str | None, bool]:
+    """(label, sure): the heading hidden in a block. Unsure labels only count when they name a section."""
+    if block.kind == "list_item":
+        text = block.text.strip()
+        short = len(text.split()) <= 5 and not re.search(r"[.,;]", text)
+        nxt_short = following is not None and following.kind == "list_item" and len(following.text.split()) <= 5
+        if short and (text.endswith(("?", ":")) or (following is not None and (following.kind == "paragraph" or nxt_short))):
+            return text.rstrip(":?").strip() or None, False
+        return None, False
+    label = _label_line(doc, block, following)
+    if label is not None:
+        return label, True
+    if block.kind == "paragraph" and following is not None and block.end_line == block.line:
+        text = block.text.strip()
+        if len(text.split()) <= 3 and not re.search(r"[.,;:]", text) and text[:1].isupper():
+            return text, False
+    return None, False
 
 
 def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
     """A numbered list of steps is a procedure; a version/date table is a revision history."""
     for part in parts:
         ordered = [b for b in part.blocks if b.kind == "list_item" and b.ordered]
-        if "procedure" in specs and part.claimed is None and len(ordered) >= 3:
+        if "procedure" in specs and len(ordered) >= 3:
             _record(detection, SectionMatch(
                 id="procedure", line=ordered[0].line, heading=part.heading, confidence=0.75,
                 reason=f"numbered list of {len(ordered)} steps at line {ordered[0].line}", words=len(ordered) * 5,
@@ -439,10 +472,11 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
 
 
 def _units(part: _Part) -> Iterable[tuple[int, str]]:
-    """(line, text) units scored on their own: every block of preamble text, else the part as a whole."""
+    """(line, text) units scored on their own: every block of preamble text or of a part a heading claimed,
+    else the part as a whole (heading included)."""
     blocks = [b for b in part.blocks if b.kind in ("paragraph", "table", "list_item")]
-    if part.per_block:
-        if part.heading:
+    if part.per_block or part.claimed is not None:
+        if part.heading and part.claimed is None:
             yield part.line, part.heading
         for b in blocks:
             yield b.line, b.text
@@ -453,17 +487,18 @@ def _units(part: _Part) -> Iterable[tuple[int, str]]:
 
 
 def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
-    """Sections stated without a (recognisable) heading: decided by what their sentences say."""
+    """Sections stated without a (recognisable) heading: decided by what their sentences say. In a part that
+    a heading claimed for another section only a strong cue, or a cue backed by a weak one, counts."""
     cue_sets = _cue_sets(specs, doc.language)
     for part in parts:
-        strong_only = part.claimed is not None
+        need = 3 if part.claimed is not None else 2
         for line, text in _units(part):
             low = _fold(text)
             for sid, cues in cue_sets.items():
                 if sid == part.claimed or (sid in detection.by_id and detection.by_id[sid].status == "present"):
                     continue
-                score, evidence = _score(cues, low, strong_only)
-                if score < 2:
+                score, evidence = _score(cues, low)
+                if score < need or _vetoed(specs[sid], text):
                     continue
                 _record(detection, SectionMatch(
                     id=sid, line=line, heading=part.heading, confidence=0.7 if score >= 3 else 0.6,
