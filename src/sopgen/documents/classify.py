@@ -49,9 +49,9 @@ _PREPOSITION = re.compile(r"\s(?:during|in case of|im|beim|bei|während|am|пр�
 _LABEL_LINE = re.compile(r"^[\W\d_]*[A-ZÄÖÜА-ЯЁa-zäöüßа-яё][^.;,]{0,58}$")
 _CAPS_PREFIX = re.compile(r"^\s*([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁß /&,-]{3,58}?)\s{3,}\S")
 _MARKUP = re.compile(r"^[\s*_#=>|]+|[\s*_#=|]+$")
-_DOC_CODE = re.compile(r"\b[A-ZА-Я]{2,}[-–][A-ZА-Я0-9]|[№#]\s*\S|\b(?:sop|va|aa|wi|ба|сто|сoп)[-\s]?\d", re.I)
 _SECTION_NAME_CONFIDENCE = 0.9  # an alias covering most of the heading: the heading names a section
-_TITLE_LINES = 4  # a first heading this close to the top (after a letterhead line or two) is the title
+_TITLE_LINES = 4
+_SENTENCE_PUNCT = re.compile(r"[.,;]")  # a first heading this close to the top (after a letterhead line or two) is the title
 
 
 @dataclass
@@ -104,6 +104,12 @@ def _aliases(spec: SectionSpec) -> list[str]:
 
 
 @cache
+def _alias_table(aliases: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(plain folded text, regex) per alias: the plain text is a cheap substring pre-check."""
+    return tuple((_fold(a.lstrip("^")), _alias_regex(a)) for a in aliases)
+
+
+@cache
 def _veto_regex(stems: tuple[str, ...]) -> re.Pattern[str] | None:
     if not stems:
         return None
@@ -122,13 +128,14 @@ def match_heading(heading: str, specs: dict[str, SectionSpec], body: str = "") -
         return None
     best: tuple[float, int, str, str] | None = None
     for sid, spec in specs.items():
-        for alias in _aliases(spec):
-            m = _alias_regex(alias).search(norm)
+        for plain, regex in _alias_table(tuple(_aliases(spec))):
+            if plain not in norm:
+                continue
+            m = regex.search(norm)
             if m is None:
                 continue
             if body and _vetoed(spec, body):
                 continue
-            plain = alias.lstrip("^")
             score = len(plain) * spec.weight + (5 if norm == plain else 0)
             key = (score, -m.start(), sid, plain)
             if best is None or key[:2] > best[:2]:
@@ -437,7 +444,7 @@ def _label_of(doc: Document, block: Block, following: Block | None) -> tuple[str
     """(label, sure): the heading hidden in a block. Unsure labels only count when they name a section."""
     if block.kind == "list_item":
         text = block.text.strip()
-        short = len(text.split()) <= 5 and not re.search(r"[.,;]", text)
+        short = len(text.split()) <= 5 and not _SENTENCE_PUNCT.search(text)
         nxt_short = following is not None and following.kind == "list_item" and len(following.text.split()) <= 5
         if short and (text.endswith(("?", ":")) or (following is not None and (following.kind == "paragraph" or nxt_short))):
             return text.rstrip(":?").strip() or None, False
@@ -447,7 +454,7 @@ def _label_of(doc: Document, block: Block, following: Block | None) -> tuple[str
         return label, True
     if block.kind == "paragraph" and following is not None and block.end_line == block.line:
         text = block.text.strip()
-        if len(text.split()) <= 3 and not re.search(r"[.,;:]", text) and text[:1].isupper():
+        if len(text.split()) <= 3 and not _SENTENCE_PUNCT.search(text) and ":" not in text and text[:1].isupper():
             return text, False
     return None, False
 
