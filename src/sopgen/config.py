@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     store: str = Field(".sopgen/index", description="Chroma directory or http(s)://host:port URL.")
     collection: str = Field("sopgen", description="Chroma collection name (3-512 characters).")
-    embedding: str = Field("e5-small", description="'e5-small' (offline, bundled) or 'openai:<model>'.")
+    embedding: str = Field("e5-small", description="'e5-small' (offline, bundled), 'hash' (fallback) or 'openai:<model>'.")
     engine: Engine = Field("auto", description="Drafting engine; 'auto' picks the first configured.")
     model: str = Field("gpt-4o-mini", description="Chat model name for openai/openai-compatible engines.")
     openai_api_key: SecretStr | None = Field(None, description="Key for OpenAI (also read from OPENAI_API_KEY).")

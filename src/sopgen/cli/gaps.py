@@ -14,10 +14,10 @@ from sopgen.checks.findings import DocumentReport
 from sopgen.checks.output import render_json, render_sarif
 from sopgen.cli.app import ExitCode, app, err_console, fail
 from sopgen.config import load_settings
+from sopgen.documents.walk import Skipped
 from sopgen.errors import SopgenError
 from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
 from sopgen.gaps.reports import CSV_ENCODING
-from sopgen.gaps.walk import Skipped
 from sopgen.schema import load_profile
 
 FORMATS = ("text", "json", "csv", "html", "sarif")

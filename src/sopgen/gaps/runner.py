@@ -14,8 +14,8 @@ from sopgen.checks import check_path
 from sopgen.checks.findings import DocumentReport, Report
 from sopgen.checks.rules import RULES_VERSION
 from sopgen.config import RuleSettings
+from sopgen.documents.walk import Skipped, Target, collect
 from sopgen.gaps.cache import ResultCache
-from sopgen.gaps.walk import Skipped, Target, collect
 from sopgen.schema import Profile, load_profile
 
 Progress = Callable[[DocumentReport, bool], None]  # (finished report, came from cache)

@@ -1,0 +1,5 @@
+"""`python -m sopgen` runs the CLI."""
+
+from sopgen.cli import main
+
+main()

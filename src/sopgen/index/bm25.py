@@ -1,0 +1,48 @@
+"""A small BM25 over chunk texts, for exact terms (form numbers, system names, abbreviations).
+
+Tokens are lower-cased words cut to their first five letters, a crude stemmer that lets inflected German
+and Russian forms meet; identifiers such as FRM-QA-017 are also kept whole.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+_IDENT = re.compile(r"\b\w+(?:[-_./]\w+)+\b")
+
+
+def tokenize(text: str) -> list[str]:
+    low = text.lower().replace("ё", "е")
+    tokens = [w[:5] for w in _WORD.findall(low)]
+    tokens += _IDENT.findall(low)
+    return tokens
+
+
+class BM25:
+    def __init__(self, texts: list[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.n = len(texts)
+        self.lengths = np.array([max(1, len(tokenize(t))) for t in texts], dtype=np.float32)
+        self.avg = float(self.lengths.mean()) if self.n else 1.0
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, text in enumerate(texts):
+            for tok, tf in Counter(tokenize(text)).items():
+                postings[tok].append((i, tf))
+        self.postings = {t: (np.array([d for d, _ in p]), np.array([f for _, f in p], dtype=np.float32))
+                         for t, p in postings.items()}
+
+    def scores(self, query: str) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float32)
+        for tok in set(tokenize(query)):
+            if tok not in self.postings:
+                continue
+            docs, tf = self.postings[tok]
+            idf = math.log(1 + (self.n - len(docs) + 0.5) / (len(docs) + 0.5))
+            norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[docs] / self.avg)
+            out[docs] += idf * tf * (self.k1 + 1) / norm
+        return out

