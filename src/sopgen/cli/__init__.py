@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from sopgen.cli import check as _check  # noqa: F401  (registers commands)
+from sopgen.cli import draft as _draft  # noqa: F401
 from sopgen.cli import gaps as _gaps  # noqa: F401
 from sopgen.cli import index as _index  # noqa: F401
 from sopgen.cli import profiles as _profiles  # noqa: F401

@@ -1,0 +1,101 @@
+"""`sopgen outline` and `sopgen draft`: from a brief to a SOP, grounded in the index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from sopgen.cli.app import ExitCode, app, err_console, fail
+from sopgen.config import load_settings
+from sopgen.errors import LLMError, SopgenError
+
+EngineOpt = Annotated[str | None, typer.Option("--engine", "-e", help="auto | openai | openai-compatible | local | offline")]
+StoreOpt = Annotated[str | None, typer.Option("--store", "-s", help="Index directory or Chroma server URL.")]
+NoIndexOpt = Annotated[bool, typer.Option("--no-index", help="Draft without retrieval (no sources, more writer prompts).")]
+
+
+@app.command("outline")
+def outline_cmd(
+    brief: Annotated[Path, typer.Option("--brief", "-b", help="Brief YAML file.")],
+    store: StoreOpt = None,
+    engine: EngineOpt = None,
+    no_index: NoIndexOpt = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml | json")] = "yaml",
+) -> None:
+    """Plan a SOP: the profile's sections in order, each with its intent, and the planned steps.
+
+    Example: sopgen outline --brief corpora/briefs/restore-database.yaml
+    """
+    from sopgen.drafting import outline_sop
+
+    try:
+        settings = load_settings(store=store, engine=engine)
+        outline = outline_sop(brief, settings=settings, use_index=not no_index)
+    except SopgenError as exc:
+        fail(exc)
+    data = outline.model_dump(mode="json")
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json"
+               else yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
+
+
+@app.command("draft")
+def draft_cmd(
+    brief: Annotated[Path, typer.Option("--brief", "-b", help="Brief YAML file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the SOP.")] = Path("sop.md"),
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md | docx | html (default: from --output)")] = None,
+    store: StoreOpt = None,
+    engine: EngineOpt = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, help="Sections drafted at once.")] = None,
+    no_index: NoIndexOpt = False,
+) -> None:
+    """Draft a SOP from a brief, grounded in the indexed documents, with citations.
+
+    Works offline with no key (engine 'offline': a cited skeleton with explicit writer prompts); set
+    OPENAI_API_KEY or SOPGEN_BASE_URL (Ollama, vLLM, llama.cpp) for a language model.
+    Finished sections are kept in OUTPUT.parts/ so an interrupted run resumes.
+
+    Examples:
+
+      sopgen index corpora/ && sopgen draft --brief corpora/briefs/restore-database.yaml -o out/restore.md
+
+      sopgen draft --brief corpora/briefs/reklamation.yaml -o out/reklamation.docx
+    """
+    from sopgen.drafting import draft_sop
+    from sopgen.render import render_docx, render_html, render_markdown
+
+    fmt = fmt or {".docx": "docx", ".html": "html", ".htm": "html"}.get(output.suffix.lower(), "md")
+    if fmt not in ("md", "docx", "html"):
+        fail(f"--format must be md, docx or html, not '{fmt}'")
+    parts = output.with_name(output.name + ".parts")
+
+    def progress(section: str, outcome: str) -> None:
+        if sys.stderr.isatty() or outcome != "drafted":
+            err_console.print(f"{outcome} {section}", highlight=False)
+
+    try:
+        settings = load_settings(store=store, engine=engine, concurrency=concurrency)
+        sop = draft_sop(brief, settings=settings, use_index=not no_index, parts=parts, progress=progress)
+    except LLMError as exc:
+        fail(exc, ExitCode.FINDINGS)
+    except SopgenError as exc:
+        fail(exc)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "docx":
+        render_docx(sop, output)
+    elif fmt == "html":
+        output.write_text(render_html(sop), encoding="utf-8")
+    else:
+        output.write_text(render_markdown(sop), encoding="utf-8")
+    for old in parts.glob("*.json"):
+        old.unlink()
+    parts.rmdir()
+    summary = sop.check_summary
+    err_console.print(
+        f"wrote {output} (engine {sop.engine}{', model ' + sop.model if sop.model else ''}; {len(sop.sources)} "
+        f"sources; check: {summary.get('missing_sections', 0)} missing sections, {summary.get('warning', 0)} "
+        f"warnings, score {summary.get('score')})", highlight=False)

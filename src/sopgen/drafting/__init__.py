@@ -1,0 +1,56 @@
+"""Drafting: brief -> grounded outline -> section drafts -> SOP with citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sopgen.config import Settings, load_settings
+from sopgen.drafting.brief import brief_hash, load_brief
+from sopgen.drafting.pipeline import (
+    DraftState,
+    SectionProgress,
+    build_state,
+    make_outline,
+    pipeline,
+    retrieve,
+)
+from sopgen.index.embeddings import make_embeddings
+from sopgen.index.search import Searcher
+from sopgen.llm.factory import EngineChoice, make_engine
+from sopgen.schema import SOP, Brief, Outline
+
+
+def open_searcher(settings: Settings) -> Searcher:
+    emb = make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)
+    return Searcher(settings.store, emb, settings.collection)
+
+
+def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
+              searcher: Searcher | None = None, use_index: bool = True, parts: Path | None = None,
+              progress: SectionProgress | None = None) -> SOP:
+    """Draft a SOP from a brief over the indexed corpus; offline unless a model is configured."""
+    settings = settings or load_settings()
+    brief = brief if isinstance(brief, Brief) else load_brief(brief)
+    engine = engine or make_engine(settings)
+    if searcher is None and use_index:
+        searcher = open_searcher(settings)
+    state = build_state(brief, engine, searcher, parts, settings.concurrency, progress)
+    result: DraftState = pipeline().invoke(state)
+    assert result.sop is not None
+    return result.sop
+
+
+def outline_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
+                searcher: Searcher | None = None, use_index: bool = True) -> Outline:
+    """Only the outline stage: the plan of the SOP before any section is drafted."""
+    settings = settings or load_settings()
+    brief = brief if isinstance(brief, Brief) else load_brief(brief)
+    engine = engine or make_engine(settings)
+    if searcher is None and use_index:
+        searcher = open_searcher(settings)
+    state = make_outline(retrieve(build_state(brief, engine, searcher)))
+    assert state.outline is not None
+    return state.outline
+
+
+__all__ = ["brief_hash", "draft_sop", "load_brief", "open_searcher", "outline_sop"]

@@ -1,0 +1,75 @@
+"""Drafting with a chat model: structured outline and section drafts, grounded in cited sources."""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field
+
+from sopgen.drafting import offline
+from sopgen.drafting.prompts import render
+from sopgen.drafting.sources import Source, format_sources
+from sopgen.llm.structured import structured_call
+from sopgen.schema import Brief, Outline, OutlineSection, Profile, Section, Step
+
+
+class PlannedSection(BaseModel):
+    id: str
+    title: str = ""
+    intent: str = ""
+    planned_steps: list[str] = Field(default_factory=list)
+
+
+class PlannedOutline(BaseModel):
+    """What the model is asked for; normalised against the profile afterwards."""
+
+    sections: list[PlannedSection]
+
+
+class SectionDraft(BaseModel):
+    """What the model returns for one section."""
+
+    body: str = Field("", description="The section text (Markdown), citing sources inline as [S1].")
+    steps: list[Step] = Field(default_factory=list, description="Procedure steps only.")
+    citations: list[str] = Field(default_factory=list, description="Keys of the sources used, e.g. S1.")
+    todo: list[str] = Field(default_factory=list, description="Facts the writer must still supply.")
+
+
+def _common(brief: Brief) -> dict[str, str]:
+    return {"title": brief.title, "goal": brief.goal, "scope": brief.scope, "audience": brief.audience,
+            "format": brief.format, "roles": ", ".join(brief.roles) or "-",
+            "constraints": "; ".join(brief.constraints) or "-", "regulations": "; ".join(brief.regulations) or "-"}
+
+
+def llm_outline(chat: BaseChatModel, method: str, brief: Brief, profile: Profile, sources: list[Source]) -> Outline:
+    """Ask the model for a plan; the profile decides which sections exist and in which order."""
+    base = offline.make_outline(brief, profile, sources)
+    listing = "\n".join(f"- {s.id}: {s.title}" for s in base.sections)
+    messages = render("outline", brief.language, sections=listing, sources=format_sources(sources, 1500),
+                      **_common(brief))
+    planned = structured_call(chat, PlannedOutline, messages, method)
+    by_id = {p.id: p for p in planned.sections}
+    sections = []
+    for s in base.sections:
+        p = by_id.get(s.id)
+        sections.append(OutlineSection(
+            id=s.id, title=(p.title.strip() if p and p.title.strip() else s.title),
+            intent=(p.intent.strip() if p and p.intent.strip() else s.intent), required=s.required,
+            planned_steps=[x for x in (p.planned_steps if p else []) if x.strip()] or s.planned_steps))
+    return base.model_copy(update={"sections": sections})
+
+
+def llm_section(chat: BaseChatModel, method: str, brief: Brief, section: OutlineSection,
+                sources: list[Source]) -> Section:
+    messages = render("section", brief.language, section_id=section.id, heading=section.title, intent=section.intent,
+                      planned_steps="; ".join(section.planned_steps) or "-", sources=format_sources(sources),
+                      **_common(brief))
+    draft = structured_call(chat, SectionDraft, messages, method)
+    known = {s.key for s in sources}
+    body = re.sub(r"\[(S\d+)\]", lambda m: m.group(0) if m.group(1) in known else "", draft.body)
+    steps = [st.model_copy(update={"citations": [c for c in st.citations if c in known]}) for st in draft.steps]
+    cited = set(re.findall(r"\[(S\d+)\]", body)) | {c for c in draft.citations if c in known}
+    cited |= {c for st in steps for c in st.citations}
+    return Section(id=section.id, title=section.title, body=body.strip(), steps=steps if section.id == "procedure" else [],
+                   citations=sorted(cited, key=lambda k: int(k[1:])), todo=[t for t in draft.todo if t.strip()])

@@ -1,0 +1,178 @@
+"""brief -> retrieve -> outline -> section drafts (concurrent) -> assemble -> check, as LangChain runnables.
+
+Every finished section is written to a parts folder as soon as it is done, so a failed or interrupted run
+resumes where it stopped; parts belong to one (brief, engine, model, profile) and are ignored otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+
+from sopgen.checks import check_document
+from sopgen.documents import load_bytes
+from sopgen.drafting import offline
+from sopgen.drafting.brief import brief_hash
+from sopgen.drafting.llm_engine import llm_outline, llm_section
+from sopgen.drafting.sources import Source, SourceSet
+from sopgen.errors import LLMError
+from sopgen.index.search import Searcher
+from sopgen.llm.factory import EngineChoice
+from sopgen.render.markdown import render_markdown
+from sopgen.schema import SOP, Brief, Outline, OutlineSection, Profile, Section, load_profile
+
+SectionProgress = Callable[[str, str], None]  # (section id, "drafted" | "resumed" | "failed")
+
+
+@dataclass
+class DraftState:
+    """What flows between the stages."""
+
+    brief: Brief
+    profile: Profile
+    engine: EngineChoice
+    sources: SourceSet
+    per_section: dict[str, list[Source]] = field(default_factory=dict)
+    outline: Outline | None = None
+    sections: list[Section] = field(default_factory=list)
+    parts: Path | None = None
+    concurrency: int = 4
+    progress: SectionProgress | None = None
+    sop: SOP | None = None
+    usage: dict[str, Any] = field(default_factory=dict)
+
+
+def run_key(state: DraftState) -> str:
+    data = f"{brief_hash(state.brief)}|{state.engine.engine}|{state.engine.model}|{state.profile.model_dump_json()}"
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def retrieve(state: DraftState) -> DraftState:
+    """Per-section retrieval (hybrid search), done once before any drafting.
+
+    The closest indexed procedure decides the primary document; other sections look there first, then
+    in documents of the brief's language, then anywhere.
+    """
+    b = state.brief
+    query = f"{b.title}. {b.goal}"
+    proc = state.sources.retrieve(query, k=6, section="procedure", same_language=True) \
+        or state.sources.retrieve(query, k=6, section="procedure")
+    state.per_section["procedure"] = proc
+    primary = proc[0].path if proc else None
+    for ps in state.profile.sections:
+        if ps.id in ("procedure", "revision_history", "approval", "definitions", "references"):
+            continue
+        heading = state.profile.spec(ps.id).heading(b.language)
+        q = f"{b.title}: {heading}"
+        found = state.sources.retrieve(q, k=2, section=ps.id, path_glob=primary) if primary else []
+        state.per_section[ps.id] = found or state.sources.retrieve(q, k=3, section=ps.id, same_language=True) \
+            or state.sources.retrieve(q, k=2, section=ps.id)
+    return state
+
+
+def _parts_file(state: DraftState, name: str) -> Path | None:
+    return state.parts / f"{name}.json" if state.parts else None
+
+
+def make_outline(state: DraftState) -> DraftState:
+    cached = _parts_file(state, "outline")
+    if cached and cached.is_file():
+        state.outline = Outline.model_validate_json(cached.read_text(encoding="utf-8"))
+        return state
+    proc = state.per_section.get("procedure", [])
+    if state.engine.chat is None:
+        state.outline = offline.make_outline(state.brief, state.profile, proc)
+    else:
+        state.outline = llm_outline(state.engine.chat, state.engine.structured_method, state.brief, state.profile, proc)
+    if cached:
+        cached.write_text(state.outline.model_dump_json(indent=2), encoding="utf-8")
+    return state
+
+
+def _draft_one(state: DraftState, section: OutlineSection) -> Section:
+    part = _parts_file(state, f"section-{section.id}")
+    if part and part.is_file():
+        if state.progress:
+            state.progress(section.id, "resumed")
+        return Section.model_validate_json(part.read_text(encoding="utf-8"))
+    sources = state.per_section.get(section.id, [])
+    if state.engine.chat is None or section.id in ("revision_history", "approval", "references", "definitions"):
+        # tables and lists the engine builds from facts it has; a model adds nothing but risk here
+        drafted = offline.draft_section(section, state.brief, state.profile, sources, state.sources.sources)
+    else:
+        drafted = llm_section(state.engine.chat, state.engine.structured_method, state.brief, section, sources)
+    if part:
+        part.write_text(drafted.model_dump_json(indent=2), encoding="utf-8")
+    if state.progress:
+        state.progress(section.id, "drafted")
+    return drafted
+
+
+def draft_sections(state: DraftState) -> DraftState:
+    """All sections, concurrently (bounded); finished ones are on disk even if another fails."""
+    assert state.outline is not None
+    drafter: RunnableLambda[OutlineSection, Section] = RunnableLambda(lambda s: _draft_one(state, s))
+    config = RunnableConfig(max_concurrency=state.concurrency)
+    results = drafter.batch(state.outline.sections, config=config, return_exceptions=True)
+    failed = [(s.id, r) for s, r in zip(state.outline.sections, results, strict=True) if isinstance(r, Exception)]
+    if failed:
+        for sid, _ in failed:
+            if state.progress:
+                state.progress(sid, "failed")
+        names = ", ".join(f"{sid} ({type(err).__name__}: {str(err)[:200]})" for sid, err in failed)
+        where = f"; finished sections are kept in {state.parts}, run again to resume" if state.parts else ""
+        raise LLMError(f"{len(failed)} section(s) failed: {names}{where}")
+    state.sections = [r for r in results if isinstance(r, Section)]
+    return state
+
+
+def assemble(state: DraftState) -> DraftState:
+    offline.define_terms(state.sections, state.sources.sources, state.brief.language)
+    used = {k for s in state.sections for k in [*s.citations, *(c for st in s.steps for c in st.citations)]}
+    citations = [src.citation() for src in state.sources.sources if src.key in used]
+    state.sop = SOP(title=state.brief.title, language=state.brief.language, profile=state.profile.name,
+                    format=state.brief.format, engine=state.engine.engine, model=state.engine.model,
+                    brief_hash=brief_hash(state.brief), sections=state.sections, sources=citations)
+    return state
+
+
+def check(state: DraftState) -> DraftState:
+    """Run the `sopgen check` engine on the draft and record the summary in its front matter."""
+    assert state.sop is not None
+    text = render_markdown(state.sop)
+    report = check_document(load_bytes(text.encode("utf-8"), "md", "draft.md").model_copy(
+        update={"language": state.sop.language}), state.profile)
+    summary = report.counts()
+    summary["score"] = report.score or 0
+    summary["missing_sections"] = sum(1 for s in report.sections if s.required and s.status == "missing")
+    state.sop.check_summary = summary
+    return state
+
+
+def pipeline() -> Any:
+    """The whole chain as one Runnable over a DraftState; each stage is also importable on its own."""
+    return (RunnableLambda(retrieve) | RunnableLambda(make_outline) | RunnableLambda(draft_sections)
+            | RunnableLambda(assemble) | RunnableLambda(check))
+
+
+def build_state(brief: Brief, engine: EngineChoice, searcher: Searcher | None, parts: Path | None = None,
+                concurrency: int = 4, progress: SectionProgress | None = None) -> DraftState:
+    profile = load_profile(brief.profile)
+    state = DraftState(brief=brief, profile=profile, engine=engine, sources=SourceSet(searcher, brief),
+                       concurrency=concurrency, progress=progress)
+    if parts is not None:
+        parts.mkdir(parents=True, exist_ok=True)
+        key_file = parts / "run.json"
+        key = run_key(state)
+        if key_file.is_file() and json.loads(key_file.read_text()).get("key") != key:
+            for old in parts.glob("*.json"):
+                old.unlink()
+        key_file.write_text(json.dumps({"key": key}), encoding="utf-8")
+        state.parts = parts
+    return state

@@ -1,0 +1,73 @@
+"""SOP -> a self-contained HTML page (also what notebooks display)."""
+
+from __future__ import annotations
+
+import html
+
+from sopgen.render.markdown import render_markdown
+from sopgen.schema import SOP
+
+
+def _inline(text: str) -> str:
+    import re
+
+    t = html.escape(text)
+    t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
+    t = re.sub(r"\[(S\d+)\]", r'<a href="#\1">[\1]</a>', t)
+    t = re.sub(r"\[\[(.+?)\]\]", r'<mark title="writer prompt">\1</mark>', t)
+    return t
+
+
+def render_html(sop: SOP) -> str:
+    """A minimal Markdown subset (headings, lists, tables, paragraphs, mermaid blocks) rendered to HTML."""
+    body: list[str] = []
+    in_list: str | None = None
+    in_table = False
+    in_code = False
+    for line in render_markdown(sop, with_front_matter=False).split("\n"):
+        if line.startswith("```"):
+            body.append("</pre>" if in_code else '<pre class="mermaid">')
+            in_code = not in_code
+            continue
+        if in_code:
+            body.append(html.escape(line))
+            continue
+        tag = "ol" if line[:1].isdigit() and ". " in line[:5] else "ul" if line.startswith("- ") else None
+        if in_list and tag != in_list:
+            body.append(f"</{in_list}>")
+            in_list = None
+        if in_table and not line.startswith("|"):
+            body.append("</table>")
+            in_table = False
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            body.append(f"<h{level}>{_inline(line.lstrip('#').strip())}</h{level}>")
+        elif tag:
+            if in_list != tag:
+                body.append(f"<{tag}>")
+                in_list = tag
+            item = line.split(" ", 1)[1] if " " in line else line
+            anchor = ""
+            if item.startswith("[S") and "]" in item:
+                anchor = f' id="{item[1:item.index("]")]}"'
+            body.append(f"<li{anchor}>{_inline(item)}</li>")
+        elif line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if all(set(c) <= set("-: ") for c in cells):
+                continue
+            if not in_table:
+                body.append("<table>")
+                in_table = True
+            body.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in cells) + "</tr>")
+        elif line.strip():
+            body.append(f"<p>{_inline(line)}</p>")
+    if in_list:
+        body.append(f"</{in_list}>")
+    if in_table:
+        body.append("</table>")
+    meta = html.escape(f"engine: {sop.engine}" + (f", model: {sop.model}" if sop.model else "") + f", profile: {sop.profile}")
+    style = ("body{font-family:system-ui,sans-serif;max-width:900px;margin:24px auto;color:#222}"
+             "table{border-collapse:collapse}td{border:1px solid #ccc;padding:4px 8px}mark{background:#ffe082}"
+             ".meta{color:#666;font-size:13px}")
+    return (f'<!DOCTYPE html><html lang="{sop.language}"><head><meta charset="utf-8"><title>{html.escape(sop.title)}'
+            f"</title><style>{style}</style></head><body><p class=\"meta\">{meta}</p>{''.join(body)}</body></html>")
