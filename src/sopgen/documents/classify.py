@@ -35,7 +35,8 @@ _NUMBERING = re.compile(
     re.I,
 )
 _PUNCT = re.compile(r"[^\w\s/-]+")
-_PLACEHOLDER = re.compile(r"\b(?:TBD|TBA|TBC|TODO|XXX+|N\.?\s?N\.?|ТБД|n/?a)\b|\?{2,}|\{\{[^}]*\}\}|^[\s\-—–.]*$", re.I)
+_PLACEHOLDER = re.compile(r"\b(?:TBD|TBA|TBC|TODO|XXX+|N\.?\s?N\.?|ТБД|n/?a)\b|\?{2,}|\{\{[^}]*\}\}|^[\s\-—–.]*$"
+                          r"|\[\[(?:WRITER|AUTOR|АВТОР):[^\]]*\]\]", re.I)  # sopgen's own writer prompts too
 _STUB = re.compile(r"^\s*(?:see|siehe|см\.?|refer to|folgt|follows|to be (?:defined|completed|added|written)|"
                    r"wird (?:nachgereicht|ergänzt)|будет (?:дополнено|уточнено|добавлено)|noch offen|later|später)\b", re.I)
 _REVISION_TABLE = re.compile(r"\b(?:version|revision|rev\.?|änderung|ausgabe|версия|редакция|изменени)", re.I)

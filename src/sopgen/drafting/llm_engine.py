@@ -8,7 +8,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from sopgen.drafting import offline
-from sopgen.drafting.prompts import render
+from sopgen.drafting.prompts import neutralise, render
 from sopgen.drafting.sources import Source, format_sources
 from sopgen.llm.structured import structured_call
 from sopgen.schema import Brief, Outline, OutlineSection, Profile, Section, Step
@@ -60,10 +60,17 @@ def llm_outline(chat: BaseChatModel, method: str, brief: Brief, profile: Profile
     return base.model_copy(update={"sections": sections})
 
 
+def _plan_block(steps: list[str]) -> str:
+    """Planned steps may come from corpus text, so they travel as data, never as instructions."""
+    if not steps:
+        return "-"
+    return "<<<SOURCE PLAN>>>\n" + "\n".join(f"- {neutralise(s)}" for s in steps) + "\n<<<END SOURCE>>>"
+
+
 def llm_section(chat: BaseChatModel, method: str, brief: Brief, section: OutlineSection,
                 sources: list[Source]) -> Section:
     messages = render("section", brief.language, section_id=section.id, heading=section.title, intent=section.intent,
-                      planned_steps="; ".join(section.planned_steps) or "-", sources=format_sources(sources),
+                      planned_steps=_plan_block(section.planned_steps), sources=format_sources(sources),
                       **_common(brief))
     draft = structured_call(chat, SectionDraft, messages, method)
     known = {s.key for s in sources}

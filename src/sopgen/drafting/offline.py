@@ -59,20 +59,43 @@ def make_outline(brief: Brief, profile: Profile, procedure_sources: list[Source]
 
 
 def extract_steps(sources: list[Source]) -> tuple[list[Step], list[Source]]:
-    """Steps of the best-matching procedure document (its chunks in line order), each citing its chunk."""
-    with_steps = [s for s in sources if _ITEM.search(s.text)]
-    if not with_steps:
+    """Steps of the best-matching procedure document, each citing its chunk.
+
+    A numbered or bulleted list becomes steps item by item (one list section of the document). A procedure
+    written as prose subsections ("5.1 Eingang", "5.2 Bewertung") gives one step per subsection: its title
+    and first sentences.
+    """
+    if not sources:
         return [], []
-    best = max(with_steps, key=lambda s: s.score)
-    used = sorted((s for s in with_steps if s.path == best.path and s.heading == best.heading), key=lambda s: s.line)
+    best = max(sources, key=lambda s: s.score)
+    same_doc = sorted((s for s in sources if s.path == best.path), key=lambda s: s.line)
+    listed = [s for s in same_doc if _ITEM.search(_body(s))]
     steps: list[Step] = []
-    for src in used:
-        body = src.text.split("\n", 1)[1] if src.heading and src.text.startswith(src.heading) else src.text
-        for m in _ITEM.finditer(body):
-            action = _CHECKBOX.sub("", m.group(1).strip())
-            if len(action.split()) >= 2 and len(steps) < 15:
-                steps.append(Step(action=action, citations=[src.key]))
+    if listed:
+        anchor = best if best in listed else max(listed, key=lambda s: s.score)
+        used = [s for s in listed if s.heading == anchor.heading] or listed
+        for src in used:
+            for m in _ITEM.finditer(_body(src)):
+                action = _CHECKBOX.sub("", m.group(1).strip())
+                if len(action.split()) >= 2 and len(steps) < 15:
+                    steps.append(Step(action=action, citations=[src.key]))
+        return steps, used
+    used = []
+    for src in same_doc[:12]:
+        sentences = re.split(r"(?<=[.!?])\s+", " ".join(_body(src).split()))
+        text = " ".join(sentences[:2]).strip()
+        if len(text.split()) < 3:
+            continue
+        title = src.heading.strip() if src.heading else ""
+        steps.append(Step(action=f"{title}: {text}" if title and title not in text else text, citations=[src.key]))
+        used.append(src)
     return steps, used
+
+
+def _body(source: Source) -> str:
+    if source.heading and source.text.startswith(source.heading):
+        return source.text[len(source.heading):].lstrip("\n")
+    return source.text
 
 
 def _assign_actors(steps: list[Step], roles: list[str]) -> list[int]:

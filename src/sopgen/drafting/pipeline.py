@@ -63,8 +63,11 @@ def retrieve(state: DraftState) -> DraftState:
     query = f"{b.title}. {b.goal}"
     proc = state.sources.retrieve(query, k=6, section="procedure", same_language=True) \
         or state.sources.retrieve(query, k=6, section="procedure")
-    state.per_section["procedure"] = proc
     primary = proc[0].path if proc else None
+    if primary:  # the closest procedure in full, not only the chunks that happened to rank
+        whole = state.sources.expand(primary, "procedure")
+        proc = whole + [s for s in proc if s.path != primary]
+    state.per_section["procedure"] = proc
     for ps in state.profile.sections:
         if ps.id in ("procedure", "revision_history", "approval", "definitions", "references"):
             continue

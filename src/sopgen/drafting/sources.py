@@ -56,6 +56,13 @@ class SourceSet:
         return [self._add(h) for h in hits]
 
 
+    def expand(self, path: str, section: str | None) -> list[Source]:
+        """All chunks of one document's section, in line order (a procedure is drafted from all its steps)."""
+        if self.searcher is None:
+            return []
+        return [self._add(h) for h in self.searcher.document_chunks(path, section)]
+
+
 def format_sources(sources: list[Source], budget: int = 2500) -> str:
     """Sources as data blocks, most relevant first, as many as fit the token budget."""
     blocks: list[str] = []

@@ -81,6 +81,23 @@ class Searcher:
         order = scores.argsort()[::-1]
         return [self.ids[i] for i in order[:n] if scores[i] > 0]
 
+    def document_chunks(self, path: str, section: str | None = None) -> list[SearchResult]:
+        """Every chunk of one document (optionally one section id), in line order."""
+        out = []
+        for i, m in enumerate(self.metas):
+            if m.get("path") == path and (section is None or m.get("section_id") == section):
+                out.append(self._result(i, 0.0))
+        return sorted(out, key=lambda r: r.line)
+
+    def _result(self, i: int, score: float) -> SearchResult:
+        m = self.metas[i]
+        return SearchResult(
+            id=self.ids[i], path=str(m["path"]), heading=str(m.get("heading") or "") or None, line=int(m["line"]),
+            end_line=int(m["end_line"]), score=round(score, 6), text=self.texts[i],
+            section_id=str(m.get("section_id") or "") or None, language=str(m.get("language")),
+            title=str(m.get("title")),
+        )
+
     def search(self, query: str, k: int = 5, *, language: str | None = None, section: str | None = None,
                path_glob: str | None = None, group: bool = False, mode: Mode = "hybrid") -> list[SearchResult]:
         depth = max(k * 8, 40) * (4 if path_glob or group else 1)
@@ -105,12 +122,7 @@ class Searcher:
             if group and m["path"] in seen_paths:
                 continue
             seen_paths.add(str(m["path"]))
-            results.append(SearchResult(
-                id=cid, path=str(m["path"]), heading=str(m.get("heading") or "") or None, line=int(m["line"]),
-                end_line=int(m["end_line"]), score=round(score, 6), text=self.texts[self.position[cid]],
-                section_id=str(m.get("section_id") or "") or None, language=str(m.get("language")),
-                title=str(m.get("title")),
-            ))
+            results.append(self._result(self.position[cid], score))
             if len(results) >= k:
                 break
         return results

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,9 @@ class SQLiteResponseCache(BaseCache):
             self.misses += 1
             return None
         self.hits += 1
-        value: Any = loads(row[0])
+        with warnings.catch_warnings():  # langchain_core.load is marked beta; our own rows are trusted
+            warnings.simplefilter("ignore")
+            value: Any = loads(row[0])
         return list(value)
 
     def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
