@@ -13,7 +13,8 @@ from sopgen.index.embeddings import embedding_name
 from sopgen.index.store import open_collection
 
 Mode = Literal["hybrid", "dense", "bm25"]
-RRF_K = 60
+RRF_K = 15  # small k: the top of each language's list counts most (tuned on benchmarks/retrieval)
+BM25_WEIGHT = 0.3  # lexical evidence breaks ties; it must not drown the other languages' dense lists
 
 
 class SearchResult(BaseModel):
@@ -45,6 +46,7 @@ class Searcher:
         self.texts: list[str] = list(data["documents"] or [])
         self.position = {cid: i for i, cid in enumerate(self.ids)}
         self._bm25: BM25 | None = None
+        self.languages = sorted({str(m.get("language")) for m in self.metas if m.get("language")})
 
     @property
     def bm25(self) -> BM25:
@@ -102,19 +104,24 @@ class Searcher:
                path_glob: str | None = None, group: bool = False, mode: Mode = "hybrid") -> list[SearchResult]:
         depth = max(k * 8, 40) * (4 if path_glob or group else 1)
         ranked: dict[str, float] = {}
-        lists: list[list[str]] = []
-        if mode in ("hybrid", "dense"):
-            lists.append(self._dense(query, depth, language, section))
+        lists: list[tuple[list[str], float]] = []
+        if mode == "dense" or (mode == "hybrid" and (language is not None or len(self.languages) < 2)):
+            lists.append((self._dense(query, depth, language, section), 1.0))
+        elif mode == "hybrid":
+            # Cross-lingual balance: e5 scores same-language text higher, so each language gets its own
+            # ranked list; every chunk appears in exactly one of them, none is counted twice.
+            for lang in self.languages:
+                lists.append((self._dense(query, depth, lang, section), 1.0))
         if mode in ("hybrid", "bm25"):
-            lists.append(self._sparse(query, depth * 4))
-        for ranking in lists:
+            lists.append((self._sparse(query, depth * 4), BM25_WEIGHT if mode == "hybrid" else 1.0))
+        for ranking, weight in lists:
             rank = 0
             for cid in ranking:
                 i = self.position.get(cid)
                 if i is None or not self._allowed(i, language, section, path_glob):
                     continue
                 rank += 1
-                ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+                ranked[cid] = ranked.get(cid, 0.0) + weight / (RRF_K + rank)
         results: list[SearchResult] = []
         seen_paths: set[str] = set()
         for cid, score in sorted(ranked.items(), key=lambda kv: -kv[1]):
