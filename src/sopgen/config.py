@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     base_url: str | None = Field(None, description="OpenAI-compatible server URL (Ollama, vLLM, llama.cpp).")
     local_model_path: Path | None = Field(None, description="GGUF file for the in-process 'local' engine.")
     timeout: float = Field(60.0, gt=0, description="Seconds per model call.")
+    max_tokens: int = Field(1500, ge=16, description="Reply token limit per model call.")
+    context_tokens: int = Field(8192, ge=512, description="Model context window; retrieved text is trimmed to fit.")
     max_retries: int = Field(3, ge=0, description="Retries on 429/5xx/connection errors.")
     concurrency: int = Field(4, ge=1, description="Sections drafted at once.")
     cache_dir: Path = Field(Path(".sopgen/cache"), description="Response cache and gap-analysis cache.")

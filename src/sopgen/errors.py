@@ -49,5 +49,9 @@ class LLMError(SopgenError):
     """A chat model call failed after retries, or returned unusable output."""
 
 
+class InvalidOutputError(LLMError):
+    """The model answered, but not with usable structured output, even after re-asking."""
+
+
 class OfflineResourceError(SopgenError):
     """A resource that must ship with the install (encodings, weights) is missing."""

@@ -21,7 +21,7 @@ from sopgen.drafting import offline
 from sopgen.drafting.brief import brief_hash
 from sopgen.drafting.llm_engine import llm_outline, llm_section
 from sopgen.drafting.sources import Source, SourceSet
-from sopgen.errors import LLMError
+from sopgen.errors import InvalidOutputError, LLMError
 from sopgen.index.search import Searcher
 from sopgen.llm.factory import EngineChoice
 from sopgen.render.markdown import render_markdown
@@ -79,6 +79,11 @@ def retrieve(state: DraftState) -> DraftState:
     return state
 
 
+def _budget(state: DraftState) -> int:
+    """Prompt tokens available: the context window less the reply."""
+    return state.engine.context_tokens - state.engine.max_tokens
+
+
 def _parts_file(state: DraftState, name: str) -> Path | None:
     return state.parts / f"{name}.json" if state.parts else None
 
@@ -92,7 +97,8 @@ def make_outline(state: DraftState) -> DraftState:
     if state.engine.chat is None:
         state.outline = offline.make_outline(state.brief, state.profile, proc)
     else:
-        state.outline = llm_outline(state.engine.chat, state.engine.structured_method, state.brief, state.profile, proc)
+        state.outline = llm_outline(state.engine.chat, state.engine.structured_method, state.brief, state.profile, proc,
+                                    _budget(state))
     if cached:
         cached.write_text(state.outline.model_dump_json(indent=2), encoding="utf-8")
     return state
@@ -109,7 +115,14 @@ def _draft_one(state: DraftState, section: OutlineSection) -> Section:
         # tables and lists the engine builds from facts it has; a model adds nothing but risk here
         drafted = offline.draft_section(section, state.brief, state.profile, sources, state.sources.sources)
     else:
-        drafted = llm_section(state.engine.chat, state.engine.structured_method, state.brief, section, sources)
+        try:
+            drafted = llm_section(state.engine.chat, state.engine.structured_method, state.brief, section, sources,
+                                  _budget(state))
+        except InvalidOutputError as exc:
+            # The model answered but never usably: keep the run going with the offline text for this section,
+            # and say so in the draft, so no reader mistakes it for model output.
+            drafted = offline.draft_section(section, state.brief, state.profile, sources, state.sources.sources)
+            drafted.written_by = f"offline (fallback: {str(exc).splitlines()[0][:120]})"
     if part:
         part.write_text(drafted.model_dump_json(indent=2), encoding="utf-8")
     if state.progress:

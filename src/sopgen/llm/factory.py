@@ -23,6 +23,8 @@ class EngineChoice:
     chat: BaseChatModel | None
     structured_method: str = "json_schema"
     cache: SQLiteResponseCache | None = None
+    context_tokens: int = 8192
+    max_tokens: int = 1500
 
 
 def resolve_engine(settings: Settings) -> str:
@@ -57,16 +59,22 @@ def make_engine(settings: Settings, *, use_cache: bool = True) -> EngineChoice:
         }
         if engine == "openai-compatible":
             kwargs["base_url"] = settings.base_url
+            # llama.cpp, Ollama and vLLM honour the classic max_tokens, not max_completion_tokens (measured:
+            # llama.cpp ignored max_completion_tokens=30 and wrote 201 tokens)
+            kwargs["extra_body"] = {"max_tokens": settings.max_tokens}
+        else:
+            kwargs["max_completion_tokens"] = settings.max_tokens
         chat = ChatOpenAI(**kwargs)
         # OpenAI serves strict JSON schema; local servers (llama.cpp, Ollama) reliably do forced tool calls.
         method = "json_schema" if engine == "openai" else "function_calling"
-        return EngineChoice(engine, settings.model, chat, method, cache)
+        return EngineChoice(engine, settings.model, chat, method, cache, settings.context_tokens, settings.max_tokens)
     if engine == "local":
         if settings.local_model_path is None or not settings.local_model_path.is_file():
             raise ConfigError("engine 'local' needs a GGUF model file", path=settings.local_model_path,
                               hint="set SOPGEN_LOCAL_MODEL_PATH; pip install 'sopgen[local]'")
         from sopgen.llm.local import LlamaCppChat
 
-        chat_local = LlamaCppChat(model_path=str(settings.local_model_path), cache=cache)
-        return EngineChoice("local", settings.local_model_path.name, chat_local, "function_calling", cache)
+        chat_local = LlamaCppChat(model_path=str(settings.local_model_path), cache=cache, max_tokens=settings.max_tokens)
+        return EngineChoice("local", settings.local_model_path.name, chat_local, "prompt", cache,
+                            settings.context_tokens, settings.max_tokens)
     raise ConfigError(f"unknown engine '{engine}'", hint="auto, openai, openai-compatible, local or offline")

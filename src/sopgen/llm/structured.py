@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from pydantic import BaseModel, ValidationError
 
-from sopgen.errors import LLMError
+from sopgen.errors import InvalidOutputError
 
 M = TypeVar("M", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```\s*$", re.M)
@@ -118,5 +118,5 @@ def structured_call(chat: BaseChatModel, schema: type[M], messages: list[BaseMes
         history += [AIMessage(text[:4000] or "(empty reply)"),
                     HumanMessage(f"That reply was not valid: {last_error}\nReply again with a complete, valid JSON "
                                  "object that matches the schema exactly.")]
-    raise LLMError(f"the model did not return a valid {schema.__name__} after {retries + 1} attempts: {last_error}",
+    raise InvalidOutputError(f"the model did not return a valid {schema.__name__} after {retries + 1} attempts: {last_error}",
                    hint="try a larger model, or --engine offline")

@@ -52,6 +52,7 @@ class Section(_Model):
     steps: list[Step] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     todo: list[str] = Field(default_factory=list, description="Facts the writer still has to supply.")
+    written_by: str | None = Field(None, description="Engine that wrote this section, where it differs from the SOP's.")
 
 
 class Brief(_Model):
