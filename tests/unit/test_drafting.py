@@ -10,7 +10,6 @@ import docx
 import pytest
 import yaml
 from langchain_core.messages import BaseMessage
-from tests.fakes import ScriptedToolModel
 
 from sopgen.checks import check_document
 from sopgen.config import load_settings
@@ -24,6 +23,7 @@ from sopgen.index.search import Searcher
 from sopgen.llm.cache import SQLiteResponseCache
 from sopgen.llm.factory import EngineChoice
 from sopgen.llm.structured import structured_call
+from sopgen.llm.testing import ScriptedToolModel
 from sopgen.render import render_docx, render_html, render_markdown
 
 ROOT = Path(__file__).resolve().parents[2]

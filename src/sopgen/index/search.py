@@ -60,7 +60,7 @@ class Searcher:
                 and (section is None or m.get("section_id") == section)
                 and (path_glob is None or fnmatch.fnmatch(str(m.get("path")), path_glob)))
 
-    def _dense(self, query: str, n: int, language: str | None, section: str | None) -> list[str]:
+    def _dense(self, vector: list[float], n: int, language: str | None, section: str | None) -> list[str]:
         clauses: list[dict[str, Any]] = []
         if language:
             clauses.append({"language": language})
@@ -74,7 +74,7 @@ class Searcher:
         n = min(n, len(self.ids))
         if n == 0:
             return []
-        res = self.col.query(query_embeddings=[self.embeddings.embed_query(query)], n_results=n, where=where,
+        res = self.col.query(query_embeddings=[vector], n_results=n, where=where,
                              include=[])
         return list(res["ids"][0])
 
@@ -105,13 +105,14 @@ class Searcher:
         depth = max(k * 8, 40) * (4 if path_glob or group else 1)
         ranked: dict[str, float] = {}
         lists: list[tuple[list[str], float]] = []
+        vector = self.embeddings.embed_query(query) if mode != "bm25" else []
         if mode == "dense" or (mode == "hybrid" and (language is not None or len(self.languages) < 2)):
-            lists.append((self._dense(query, depth, language, section), 1.0))
+            lists.append((self._dense(vector, depth, language, section), 1.0))
         elif mode == "hybrid":
             # Cross-lingual balance: e5 scores same-language text higher, so each language gets its own
             # ranked list; every chunk appears in exactly one of them, none is counted twice.
             for lang in self.languages:
-                lists.append((self._dense(query, depth, lang, section), 1.0))
+                lists.append((self._dense(vector, depth, lang, section), 1.0))
         if mode in ("hybrid", "bm25"):
             lists.append((self._sparse(query, depth * 4), BM25_WEIGHT if mode == "hybrid" else 1.0))
         for ranking, weight in lists:

@@ -1,4 +1,4 @@
-"""A deterministic tool-calling chat model for pipeline tests (LangChain's fakes cannot do structured output)."""
+"""A deterministic tool-calling chat model for tests and benchmarks (LangChain's fakes cannot do structured output)."""
 
 from __future__ import annotations
 
