@@ -96,9 +96,16 @@ class Outline(_Model):
     format: Format
     sections: list[OutlineSection]
 
+    def _repr_markdown_(self) -> str:
+        lines = [f"**{self.title}** ({self.profile}, {self.format}, {self.language})", ""]
+        for i, s in enumerate(self.sections, start=1):
+            lines.append(f"{i}. **{s.title}**{'' if s.required else ' (optional)'}: {s.intent}")
+            lines += [f"    - {step}" for step in s.planned_steps]
+        return "\n".join(lines)
+
 
 class SOP(_Model):
-    """A drafted SOP with its provenance."""
+    """A drafted SOP with its provenance. Displays itself as a formatted document in notebooks."""
 
     title: str
     language: Language
@@ -111,3 +118,13 @@ class SOP(_Model):
     sources: list[Citation] = Field(default_factory=list)
     check_summary: dict[str, int] = Field(default_factory=dict)
     roles: list[Role] = Field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        from sopgen.render.html import render_html
+
+        return render_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from sopgen.render.markdown import render_markdown
+
+        return render_markdown(self, with_front_matter=False)

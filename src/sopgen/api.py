@@ -1,0 +1,121 @@
+"""The public Python API. Everything here is stable; internal modules may change.
+
+Each function has a runnable example (the test suite executes them as doctests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sopgen.checks import check_document, check_path
+from sopgen.checks.findings import DocumentReport, Report
+from sopgen.config import Settings, load_settings
+from sopgen.documents import load_bytes
+from sopgen.drafting import draft_sop as _draft_sop
+from sopgen.drafting import load_brief, outline_sop
+from sopgen.gaps import analyze_gaps
+from sopgen.index.embeddings import make_embeddings
+from sopgen.index.indexer import IndexStats
+from sopgen.index.indexer import index_corpus as _index_corpus
+from sopgen.index.search import Searcher, SearchResult
+from sopgen.schema import SOP, Brief, Outline, Profile, load_profile
+
+
+def _settings(**overrides: Any) -> Settings:
+    return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None, *, embedding: str | None = None,
+                 collection: str | None = None) -> IndexStats:
+    """Index documents (incremental) into a Chroma directory or server.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "backup.md").write_text("# Backup\\n\\n## Procedure\\n1. Start the job.\\n2. Check the log.\\n")
+    >>> index_corpus(d, store=str(d / "index"), embedding="hash").indexed
+    1
+    """
+    settings = _settings(store=store, embedding=embedding, collection=collection)
+    paths = paths if isinstance(paths, list) else [paths]
+    emb = make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)
+    return _index_corpus(paths, settings.store, emb, collection=settings.collection)
+
+
+def search(query: str, k: int = 5, *, store: str | None = None, embedding: str | None = None,
+           language: str | None = None, section: str | None = None, path: str | None = None,
+           group: bool = False) -> list[SearchResult]:
+    """Hybrid (dense + BM25) cross-lingual search of an index.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "forms.md").write_text("# Forms\\n\\nComplaints are logged on form FRM-QA-017.\\n")
+    >>> _ = index_corpus(d, store=str(d / "i"), embedding="hash")
+    >>> search("FRM-QA-017", 1, store=str(d / "i"), embedding="hash")[0].path.endswith("forms.md")
+    True
+    """
+    settings = _settings(store=store, embedding=embedding)
+    emb = make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)
+    return Searcher(settings.store, emb, settings.collection).search(query, k, language=language, section=section,
+                                                                     path_glob=path, group=group)
+
+
+def draft_sop(brief: Brief | str | Path, *, store: str | None = None, engine: str | None = None,
+              use_index: bool = True, **settings: Any) -> SOP:
+    """Draft a SOP from a brief (a Brief, or a path to its YAML). Offline unless a model is configured.
+
+    >>> b = Brief(title="Reset a password", goal="Unlock the user within 15 minutes.", scope="Service desk",
+    ...           audience="service desk agents", profile="basic")
+    >>> sop = draft_sop(b, engine="offline", use_index=False)
+    >>> sop.engine, [s.id for s in sop.sections][:2]
+    ('offline', ['purpose', 'scope'])
+    """
+    return _draft_sop(brief, settings=_settings(store=store, engine=engine, **settings), use_index=use_index)
+
+
+def check_sop(source: str | Path, profile: Profile | str = "full", *, language: str | None = None) -> DocumentReport:
+    """Check a SOP file, or Markdown text, against a profile.
+
+    >>> report = check_sop("# Purpose\\nBackups are checked regularly.\\n", "basic")
+    >>> sorted({f.rule for f in report.findings if f.category == "ambiguity"})
+    ['passive-voice', 'vague-time']
+    """
+    if isinstance(source, str) and ("\n" in source or not Path(source).exists()):
+        doc = load_bytes(source.encode("utf-8"), "md", "<text>")
+        if language:
+            doc = doc.model_copy(update={"language": language})
+        return check_document(doc, profile)
+    return check_path(source, profile)
+
+
+async def aindex_corpus(*args: Any, **kwargs: Any) -> IndexStats:
+    """Async `index_corpus` (runs in a worker thread)."""
+    return await asyncio.to_thread(index_corpus, *args, **kwargs)
+
+
+async def asearch(*args: Any, **kwargs: Any) -> list[SearchResult]:
+    """Async `search`."""
+    return await asyncio.to_thread(search, *args, **kwargs)
+
+
+async def adraft_sop(*args: Any, **kwargs: Any) -> SOP:
+    """Async `draft_sop`."""
+    return await asyncio.to_thread(draft_sop, *args, **kwargs)
+
+
+async def acheck_sop(*args: Any, **kwargs: Any) -> DocumentReport:
+    """Async `check_sop`."""
+    return await asyncio.to_thread(check_sop, *args, **kwargs)
+
+
+async def aanalyze_gaps(*args: Any, **kwargs: Any) -> Report:
+    """Async `analyze_gaps`."""
+    return await asyncio.to_thread(analyze_gaps, *args, **kwargs)
+
+
+__all__ = [
+    "SOP", "Brief", "DocumentReport", "IndexStats", "Outline", "Profile", "Report", "SearchResult",
+    "aanalyze_gaps", "acheck_sop", "adraft_sop", "aindex_corpus", "analyze_gaps", "asearch", "check_sop",
+    "draft_sop", "index_corpus", "load_brief", "load_profile", "outline_sop", "search",
+]  # fmt: skip
