@@ -9,6 +9,7 @@ from sopgen.cli import draft as _draft  # noqa: F401
 from sopgen.cli import gaps as _gaps  # noqa: F401
 from sopgen.cli import index as _index  # noqa: F401
 from sopgen.cli import profiles as _profiles  # noqa: F401
+from sopgen.cli import serve as _serve  # noqa: F401
 from sopgen.cli.app import ExitCode, app
 
 

@@ -18,7 +18,8 @@ Responder = Callable[[str, list[BaseMessage]], dict[str, Any] | str]
 
 class ScriptedToolModel(BaseChatModel):
     """Answers every call through `responder(tool_name, messages)`: a dict becomes a tool call to the bound
-    tool, a string a plain (possibly broken) text reply. Counts calls and the peak of concurrent calls."""
+    tool (or to the tool named by its "__tool__" key), a string a plain (possibly broken) text reply. Counts
+    calls and the peak of concurrent calls."""
 
     responder: Responder
     delay: float = 0.0
@@ -63,5 +64,7 @@ class ScriptedToolModel(BaseChatModel):
         if isinstance(reply, str):
             message = AIMessage(content=reply)
         else:
-            message = AIMessage(content="", tool_calls=[{"name": self._tool or "tool", "args": reply, "id": f"call{root.calls}"}])
+            args = dict(reply)
+            name = str(args.pop("__tool__", self._tool or "tool"))
+            message = AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call{root.calls}"}])
         return ChatResult(generations=[ChatGeneration(message=message)])

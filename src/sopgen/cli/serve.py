@@ -1,0 +1,36 @@
+"""`sopgen serve --mcp`: sopgen as a Model Context Protocol server for assistants and IDEs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sopgen.cli.app import app, fail
+from sopgen.errors import SopgenError
+
+
+@app.command("serve")
+def serve_cmd(
+    mcp: Annotated[bool, typer.Option("--mcp", help="Serve the Model Context Protocol (the only server so far).")] = False,
+    http: Annotated[bool, typer.Option("--http", help="Streamable HTTP on 127.0.0.1 instead of stdio.")] = False,
+    port: Annotated[int, typer.Option("--port", help="Port for --http.")] = 8765,
+    store: Annotated[str | None, typer.Option("--store", "-s", help="Index for the search/draft tools.")] = None,
+    no_index: Annotated[bool, typer.Option("--no-index", help="Draft without retrieval.")] = False,
+) -> None:
+    """Serve sopgen's tools (search, outline, draft, check, gaps) and profiles over MCP.
+
+    Examples:
+
+      sopgen serve --mcp
+
+      sopgen serve --mcp --http --port 8765
+    """
+    if not mcp:
+        fail("say which server: --mcp")
+    from sopgen.integrations.mcp_server import serve
+
+    try:
+        serve(http=http, port=port, store=store, use_index=not no_index)
+    except SopgenError as exc:
+        fail(exc)
