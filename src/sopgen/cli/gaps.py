@@ -27,7 +27,7 @@ FORMATS = ("text", "json", "csv", "html", "sarif")
 def gaps_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or .yaml path.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | html | sarif")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | html | sarif | a plugin exporter")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
@@ -44,8 +44,11 @@ def gaps_cmd(
 
       sopgen gaps share/ --format csv --output gaps.csv --jobs 2 --resume
     """
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
+    from sopgen.plugins import plugin_exporters
+
+    exporters = plugin_exporters()
+    if fmt not in FORMATS and fmt not in exporters:
+        fail(f"--format must be one of {', '.join([*FORMATS, *exporters])}, not '{fmt}'")
     try:
         settings = load_settings()
         prof = load_profile(profile or settings.profile)
@@ -85,7 +88,8 @@ def gaps_cmd(
         console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
         render_table(report, console)
     else:
-        text = {"json": render_json, "sarif": render_sarif, "csv": render_csv, "html": render_html}[fmt](report)
+        writers = {"json": render_json, "sarif": render_sarif, "csv": render_csv, "html": render_html, **exporters}
+        text = str(writers[fmt](report))
         if output is None:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:
