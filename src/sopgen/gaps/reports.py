@@ -176,3 +176,34 @@ function show(path){
 init();
 </script></body></html>
 """
+
+
+def missing_by_language_svg(report: Report, width: int = 640) -> str:
+    """A grouped bar chart (SVG, no plotting library): how often each section is missing, per language."""
+    ids = _section_ids(report)
+    langs = sorted({d.language for d in report.documents if d.language})
+    counts = {(lang, sid): 0 for lang in langs for sid in ids}
+    for d in report.documents:
+        for s in d.sections:
+            if s.status == "missing" and d.language:
+                counts[(d.language, s.id)] += 1
+    top = max(counts.values(), default=0) or 1
+    colours = ["#1e88e5", "#e53935", "#43a047", "#8e24aa"]
+    row, bar = 22, 18 / max(len(langs), 1)
+    height = row * len(ids) + 40
+    label_w, plot_w = 130, width - 170
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             f'font-size="11">']
+    for i, sid in enumerate(ids):
+        y = 10 + i * row
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(sid)}</text>')
+        for j, lang in enumerate(langs):
+            n = counts[(lang, sid)]
+            w = plot_w * n / top
+            parts.append(f'<rect x="{label_w}" y="{y + j * bar:.1f}" width="{w:.1f}" height="{bar - 1:.1f}" '
+                         f'fill="{colours[j % len(colours)]}"><title>{lang}: {n}</title></rect>')
+    for j, lang in enumerate(langs):
+        parts.append(f'<rect x="{label_w + j * 60}" y="{height - 18}" width="10" height="10" fill="{colours[j % 4]}"/>'
+                     f'<text x="{label_w + j * 60 + 14}" y="{height - 9}">{lang}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
