@@ -41,6 +41,13 @@ class Context:
     starts: list[int]
     steps_need_actor: bool
     procedure_lines: set[int]
+    lowered: str = ""
+
+    def __post_init__(self) -> None:
+        lowered = self.masked.lower()
+        # str.lower() keeps the length for every letter of our languages; if some odd character changes it,
+        # fall back to a per-character lower so offsets still line up
+        self.lowered = lowered if len(lowered) == len(self.masked) else "".join(c.lower()[:1] for c in self.masked)
 
     def position(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
@@ -66,14 +73,17 @@ def make_finding(ctx: Context, rule: CompiledRule, start: int, end: int, **fmt: 
 
 
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
-    if rule.regex is None:
-        return
     text = ctx.masked
-    for m in rule.regex.finditer(text):
-        start, end = m.span()
+    spans: list[tuple[int, int]] = []
+    if rule.words is not None:
+        spans += [m.span() for m in rule.words.finditer(ctx.lowered)]
+    if rule.regex is not None:
+        spans += [m.span() for m in rule.regex.finditer(text)]
+    for start, end in sorted(spans):
         if any(e.match(text, start) for e in rule.exceptions):
             continue
-        if rule.skip_initial and m.group(0).lower() in rule.skip_initial and m.group(0)[0].isupper() \
+        word = text[start:end]
+        if rule.skip_initial and word.lower() in rule.skip_initial and word[0].isupper() \
                 and _SENTENCE_START.search(text[max(0, start - 12) : start]):
             continue
         yield start, end
@@ -114,11 +124,16 @@ def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
     for m in re.finditer(r"([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\s*[(–—-]\s*[A-Za-zÄÖÜäöüА-Яа-яЁё]", text):
         defined.add(m.group(1))
     seen: set[str] = set()
+    caps_lines: dict[int, bool] = {}
     for m in _ABBREVIATION.finditer(ctx.masked):
         token = m.group(1)
-        line_text = ctx.masked[ctx.starts[ctx.position(m.start())[0] - 1] :].split("\n", 1)[0]
-        letters = [c for c in line_text if c.isalpha()]
-        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+        line = ctx.position(m.start())[0]
+        if line not in caps_lines:
+            start = ctx.starts[line - 1]
+            end = ctx.masked.find("\n", start)
+            letters = [c for c in ctx.masked[start : end if end >= 0 else None] if c.isalpha()]
+            caps_lines[line] = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+        if caps_lines[line]:
             continue  # an all-caps line (a heading or a warning banner), not an abbreviation
         if token in defined or token in seen or token.rstrip("s") in defined or len(set(token)) == 1:
             continue

@@ -31,36 +31,38 @@ _HTML_SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _MAX_LABEL_WORDS = 6
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for k in range(start, end):
-        if chars[k] != "\n":
-            chars[k] = " "
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def masked_text(doc: Document) -> str:
     """The document text with everything that is not checkable prose replaced by spaces."""
     text = doc.text
-    chars = list(text)
     starts = line_starts(text)
     n_lines = len(starts)
+    spans: list[tuple[int, int]] = []
     for block in doc.blocks:
         if block.kind in ("code", "front_matter", "heading"):
-            first = starts[block.line - 1]
             last_line = min(block.end_line, n_lines)
-            end = starts[last_line] - 1 if last_line < n_lines else len(text)
-            _blank(chars, first, end)
+            spans.append((starts[block.line - 1], starts[last_line] - 1 if last_line < n_lines else len(text)))
     if doc.format == "html":
-        for m in _HTML_SKIP.finditer(text):
-            _blank(chars, m.start(), m.end())
-        for m in _HTML_TAG_ANY.finditer(text):
-            _blank(chars, m.start(), m.end())
+        spans += [m.span() for m in _HTML_SKIP.finditer(text)]
+        spans += [m.span() for m in _HTML_TAG_ANY.finditer(text)]
     for pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            _blank(chars, m.start(), m.end())
-    for m in _QUOTED.finditer(text):
-        if len(m.group(0).split()) <= _MAX_LABEL_WORDS:
-            _blank(chars, m.start(), m.end())
-    return "".join(chars)
+        spans += [m.span() for m in pattern.finditer(text)]
+    spans += [m.span() for m in _QUOTED.finditer(text) if len(m.group(0).split()) <= _MAX_LABEL_WORDS]
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        out.append(text[pos:start])
+        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def line_starts(text: str) -> list[int]:

@@ -118,7 +118,12 @@ def find_passives(text: str, language: str) -> Iterator[Span]:
             yield from _ru(text, start, end, body)
 
 
+_EN_AUX_QUICK = re.compile(rf"\b{_EN_AUX}\b", re.I)
+
+
 def _en(text: str, start: int, end: int, body: str) -> Iterator[Span]:
+    if _EN_AUX_QUICK.search(body) is None:
+        return  # no form of 'be'/'get': no passive, skip the per-segment work
     if _EN_AGENT.search(body) is None:
         for seg_start, segment in _segments(text, start, end):
             if _EN_CONDITIONAL.match(segment):
