@@ -112,6 +112,7 @@ def test_llm_pipeline_is_concurrent_and_grounded(searcher: Searcher) -> None:
     sop = draft_sop(brief, settings=load_settings(concurrency=4), engine=_engine(model), searcher=searcher)
     assert (sop.engine, sop.model) == ("openai-compatible", "scripted")
     assert model.peak > 1  # sections really were drafted at the same time
+    assert sop.usage["calls"] == model.calls and sop.usage["cost_usd_estimate"] is None  # unknown model: no guess
     purpose = next(s for s in sop.sections if s.id == "purpose")
     assert purpose.citations and f"[{purpose.citations[0]}]" in purpose.body
     assert "S99" not in purpose.body and "S99" not in purpose.citations  # an invented citation is dropped
@@ -177,5 +178,8 @@ def test_response_cache_makes_a_repeat_free(searcher: Searcher, tmp_path: Path) 
     first = ScriptedToolModel(responder=_responder(), cache=cache)
     draft_sop(brief, settings=load_settings(), engine=_engine(first), searcher=searcher)
     second = ScriptedToolModel(responder=_responder(), cache=cache)
-    draft_sop(brief, settings=load_settings(), engine=_engine(second), searcher=searcher)
+    engine = _engine(second)
+    engine.cache = cache
+    again = draft_sop(brief, settings=load_settings(), engine=engine, searcher=searcher)
     assert first.calls > 5 and second.calls == 0
+    assert again.usage["cache_hits"] == first.calls  # every answer came from the cache

@@ -99,3 +99,8 @@ def draft_cmd(
         f"wrote {output} (engine {sop.engine}{', model ' + sop.model if sop.model else ''}; {len(sop.sources)} "
         f"sources; check: {summary.get('missing_sections', 0)} missing sections, {summary.get('warning', 0)} "
         f"warnings, score {summary.get('score')})", highlight=False)
+    if sop.usage:
+        u = sop.usage
+        cost = f", about ${u['cost_usd_estimate']}" if u.get("cost_usd_estimate") is not None else ""
+        err_console.print(f"usage: {u['calls']} model calls ({u['cache_hits']} from cache), {u['input_tokens']} tokens "
+                          f"in, {u['output_tokens']} out{cost}", highlight=False)

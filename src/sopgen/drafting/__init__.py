@@ -17,6 +17,7 @@ from sopgen.drafting.pipeline import (
 from sopgen.index.embeddings import make_embeddings
 from sopgen.index.search import Searcher
 from sopgen.llm.factory import EngineChoice, make_engine
+from sopgen.llm.usage import UsageCounter
 from sopgen.schema import SOP, Brief, Outline
 
 
@@ -35,8 +36,13 @@ def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, en
     if searcher is None and use_index:
         searcher = open_searcher(settings)
     state = build_state(brief, engine, searcher, parts, settings.concurrency, progress)
-    result: DraftState = pipeline().invoke(state)
+    counter = UsageCounter()
+    hits_before = engine.cache.hits if engine.cache else 0
+    result: DraftState = pipeline().invoke(state, config={"callbacks": [counter]})
     assert result.sop is not None
+    if engine.chat is not None:
+        hits = (engine.cache.hits - hits_before) if engine.cache else 0
+        result.sop.usage = counter.summary(engine.model, hits)
     return result.sop
 
 

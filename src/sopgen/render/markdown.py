@@ -27,6 +27,7 @@ def front_matter(sop: SOP) -> dict[str, Any]:
         "brief_hash": sop.brief_hash,
         "sources": [c.model_dump(mode="json", exclude_none=True) for c in sop.sources],
         "check": sop.check_summary,
+        **({"usage": sop.usage} if sop.usage else {}),
         **({"sections_written_by": {s.id: s.written_by for s in sop.sections if s.written_by}}
            if any(s.written_by for s in sop.sections) else {}),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -118,6 +118,7 @@ class SOP(_Model):
     sources: list[Citation] = Field(default_factory=list)
     check_summary: dict[str, int] = Field(default_factory=dict)
     roles: list[Role] = Field(default_factory=list)
+    usage: dict[str, Any] = Field(default_factory=dict, description="Model calls, tokens, cache hits, cost estimate.")
 
     def _repr_html_(self) -> str:
         from sopgen.render.html import render_html
