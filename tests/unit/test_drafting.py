@@ -183,3 +183,20 @@ def test_response_cache_makes_a_repeat_free(searcher: Searcher, tmp_path: Path) 
     again = draft_sop(brief, settings=load_settings(), engine=engine, searcher=searcher)
     assert first.calls > 5 and second.calls == 0
     assert again.usage["cache_hits"] == first.calls  # every answer came from the cache
+
+
+def test_revise_pass_rewrites_sections_with_findings(searcher: Searcher) -> None:
+    brief = load_brief(ROOT / "corpora/briefs/restore-database.yaml").model_copy(update={"profile": "basic"})
+
+    def respond(tool: str, messages: list[BaseMessage]) -> dict[str, Any] | str:
+        if tool == "PlannedOutline":
+            return {"sections": []}
+        if "Fix these problems" in messages[-1].text:
+            return {"body": "The on-call DBA reports the restore within 2 hours.", "steps": []}
+        return {"body": "The restore is reported promptly, if necessary.", "steps": []}
+
+    model = ScriptedToolModel(responder=respond)
+    sop = draft_sop(brief, settings=load_settings(), engine=_engine(model), searcher=searcher, revise=True)
+    scope = next(s for s in sop.sections if s.id == "scope")
+    assert scope.body == "The on-call DBA reports the restore within 2 hours."
+    assert "promptly" not in render_markdown(sop)  # every section with the finding was rewritten

@@ -52,6 +52,7 @@ def draft_cmd(
     engine: EngineOpt = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, help="Sections drafted at once.")] = None,
     no_index: NoIndexOpt = False,
+    revise: Annotated[bool, typer.Option("--revise", help="Model engines: rewrite sections with check findings once.")] = False,
 ) -> None:
     """Draft a SOP from a brief, grounded in the indexed documents, with citations.
 
@@ -79,7 +80,7 @@ def draft_cmd(
 
     try:
         settings = load_settings(store=store, engine=engine, concurrency=concurrency)
-        sop = draft_sop(brief, settings=settings, use_index=not no_index, parts=parts, progress=progress)
+        sop = draft_sop(brief, settings=settings, use_index=not no_index, parts=parts, progress=progress, revise=revise)
     except LLMError as exc:
         fail(exc, ExitCode.FINDINGS)
     except SopgenError as exc:

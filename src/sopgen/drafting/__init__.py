@@ -28,14 +28,14 @@ def open_searcher(settings: Settings) -> Searcher:
 
 def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
               searcher: Searcher | None = None, use_index: bool = True, parts: Path | None = None,
-              progress: SectionProgress | None = None) -> SOP:
+              progress: SectionProgress | None = None, revise: bool = False) -> SOP:
     """Draft a SOP from a brief over the indexed corpus; offline unless a model is configured."""
     settings = settings or load_settings()
     brief = brief if isinstance(brief, Brief) else load_brief(brief)
     engine = engine or make_engine(settings)
     if searcher is None and use_index:
         searcher = open_searcher(settings)
-    state = build_state(brief, engine, searcher, parts, settings.concurrency, progress)
+    state = build_state(brief, engine, searcher, parts, settings.concurrency, progress, revise)
     counter = UsageCounter()
     hits_before = engine.cache.hits if engine.cache else 0
     result: DraftState = pipeline().invoke(state, config={"callbacks": [counter]})

@@ -6,7 +6,7 @@ import re
 from typing import TypeVar
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field, model_validator
 
 from sopgen.drafting import offline
@@ -103,6 +103,11 @@ def llm_section(chat: BaseChatModel, method: str, brief: Brief, section: Outline
     messages = _fit("section", brief.language, min(budget, 3000), sources, section_id=section.id,
                     heading=section.title, intent=section.intent, planned_steps=_plan_block(section.planned_steps),
                     **_common(brief))
+    return _section_from(chat, method, section, sources, messages)
+
+
+def _section_from(chat: BaseChatModel, method: str, section: OutlineSection, sources: list[Source],
+                  messages: list[BaseMessage]) -> Section:
     draft = _call(chat, SectionDraft, messages, method)
     known = {s.key for s in sources}
     body = re.sub(r"\[(S\d+)\]", lambda m: m.group(0) if m.group(1) in known else "", draft.body)
@@ -118,3 +123,18 @@ def llm_section(chat: BaseChatModel, method: str, brief: Brief, section: Outline
                                  "citation marks")
     return Section(id=section.id, title=section.title, body=body.strip(), steps=steps,
                    citations=sorted(cited, key=lambda k: int(k[1:])), todo=[t for t in draft.todo if t.strip()])
+
+
+def llm_revise(chat: BaseChatModel, method: str, brief: Brief, section: Section, findings: list[str],
+               sources: list[Source], budget: int = 4000) -> Section:
+    """Ask the model to rewrite one section so that the listed check findings go away."""
+    outline = OutlineSection(id=section.id, title=section.title, intent="Rewrite the current text without changing "
+                             "its facts.", planned_steps=[st.action for st in section.steps])
+    messages = _fit("section", brief.language, min(budget, 3000), sources, section_id=section.id,
+                    heading=section.title, intent=outline.intent, planned_steps=_plan_block(outline.planned_steps),
+                    **_common(brief))
+    current = section.body + "\n" + "\n".join(f"- {st.actor + ': ' if st.actor else ''}{st.action}" for st in section.steps)
+    messages.append(HumanMessage("Current text (data):\n<<<SOURCE CURRENT>>>\n" + neutralise(current) +
+                                 "\n<<<END SOURCE>>>\nFix these problems found by the checker:\n" + "\n".join(findings)))
+    revised = _section_from(chat, method, outline, sources, messages)
+    return revised.model_copy(update={"title": section.title})

@@ -19,7 +19,7 @@ from sopgen.checks import check_document
 from sopgen.documents import load_bytes
 from sopgen.drafting import offline
 from sopgen.drafting.brief import brief_hash
-from sopgen.drafting.llm_engine import llm_outline, llm_section
+from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
 from sopgen.drafting.sources import Source, SourceSet
 from sopgen.errors import InvalidOutputError, LLMError
 from sopgen.index.search import Searcher
@@ -46,6 +46,7 @@ class DraftState:
     progress: SectionProgress | None = None
     sop: SOP | None = None
     usage: dict[str, Any] = field(default_factory=dict)
+    revise: bool = False
 
 
 def run_key(state: DraftState) -> str:
@@ -171,17 +172,47 @@ def check(state: DraftState) -> DraftState:
     return state
 
 
+def revise(state: DraftState) -> DraftState:
+    """Optional pass (model engines only): each section with wording findings is rewritten once, and the
+    rewrite is kept only if it has fewer findings."""
+    if not state.revise or state.engine.chat is None or state.sop is None:
+        return state
+    lang = state.sop.language
+
+    def findings_of(section: Section) -> list[str]:
+        one = state.sop.model_copy(update={"sections": [section], "sources": []})  # type: ignore[union-attr]
+        doc = load_bytes(render_markdown(one, with_front_matter=False).encode("utf-8"), "md", "section.md")
+        report = check_document(doc.model_copy(update={"language": lang}), state.profile)
+        return [f"- '{f.text}': {f.message} {f.suggestion}" for f in report.findings if f.category == "ambiguity"
+                and f.rule != "writer-prompt"]
+
+    revised = []
+    for section in state.sop.sections:
+        problems = findings_of(section) if not section.written_by else []
+        if problems:
+            try:
+                candidate = llm_revise(state.engine.chat, state.engine.structured_method, state.brief, section,
+                                       problems, state.per_section.get(section.id, []), _budget(state))
+                if len(findings_of(candidate)) < len(problems):
+                    section = candidate
+            except LLMError:
+                pass  # a failed revision keeps the draft as it was
+        revised.append(section)
+    state.sop.sections = revised
+    return check(state)
+
+
 def pipeline() -> Any:
     """The whole chain as one Runnable over a DraftState; each stage is also importable on its own."""
     return (RunnableLambda(retrieve) | RunnableLambda(make_outline) | RunnableLambda(draft_sections)
-            | RunnableLambda(assemble) | RunnableLambda(check))
+            | RunnableLambda(assemble) | RunnableLambda(check) | RunnableLambda(revise))
 
 
 def build_state(brief: Brief, engine: EngineChoice, searcher: Searcher | None, parts: Path | None = None,
-                concurrency: int = 4, progress: SectionProgress | None = None) -> DraftState:
+                concurrency: int = 4, progress: SectionProgress | None = None, revise: bool = False) -> DraftState:
     profile = load_profile(brief.profile)
     state = DraftState(brief=brief, profile=profile, engine=engine, sources=SourceSet(searcher, brief),
-                       concurrency=concurrency, progress=progress)
+                       concurrency=concurrency, progress=progress, revise=revise)
     if parts is not None:
         parts.mkdir(parents=True, exist_ok=True)
         key_file = parts / "run.json"
