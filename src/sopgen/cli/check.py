@@ -11,10 +11,7 @@ from rich.console import Console
 from sopgen.checks import check_path
 from sopgen.checks.findings import SEVERITY_RANK, Report
 from sopgen.checks.output import render_json, render_sarif, render_text
-from sopgen.cli.app import ExitCode, app, fail
-from sopgen.config import load_settings
-from sopgen.errors import SopgenError
-from sopgen.schema import load_profile
+from sopgen.cli.app import ExitCode, app, fail, settings_and_profile
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -48,11 +45,7 @@ def check_cmd(
         fail(f"--format must be text, json or sarif, not '{fmt}'")
     if fail_on not in SEVERITY_RANK:
         fail(f"--fail-on must be error, warning or info, not '{fail_on}'")
-    try:
-        settings = load_settings()
-        prof = load_profile(profile or settings.profile)
-    except SopgenError as exc:
-        fail(exc)
+    settings, prof = settings_and_profile(profile)
     rules = settings.checks.model_copy(update={"disable": [*settings.checks.disable, *(disable or [])]})
     documents = [check_path(f, prof, rules, display_path=str(f)) for f in files]
     report = Report.build(prof.name, documents)

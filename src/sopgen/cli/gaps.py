@@ -12,13 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sopgen.checks.findings import DocumentReport
 from sopgen.checks.output import render_json, render_sarif
-from sopgen.cli.app import ExitCode, app, err_console, fail
-from sopgen.config import load_settings
+from sopgen.cli.app import ExitCode, app, err_console, fail, settings_and_profile
 from sopgen.documents.walk import Skipped
-from sopgen.errors import SopgenError
 from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
 from sopgen.gaps.reports import CSV_ENCODING
-from sopgen.schema import load_profile
 
 FORMATS = ("text", "json", "csv", "html", "sarif")
 
@@ -49,11 +46,7 @@ def gaps_cmd(
     exporters = plugin_exporters()
     if fmt not in FORMATS and fmt not in exporters:
         fail(f"--format must be one of {', '.join([*FORMATS, *exporters])}, not '{fmt}'")
-    try:
-        settings = load_settings()
-        prof = load_profile(profile or settings.profile)
-    except SopgenError as exc:
-        fail(exc)
+    settings, prof = settings_and_profile(profile)
     tty = sys.stderr.isatty()
     bar = Progress(TextColumn("[bold]gaps[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
                    TimeRemainingColumn(), console=err_console, transient=True) if tty else None

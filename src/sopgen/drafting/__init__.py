@@ -26,15 +26,21 @@ def open_searcher(settings: Settings) -> Searcher:
     return Searcher(settings.store, emb, settings.collection)
 
 
-def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
-              searcher: Searcher | None = None, use_index: bool = True, parts: Path | None = None,
-              progress: SectionProgress | None = None, revise: bool = False) -> SOP:
-    """Draft a SOP from a brief over the indexed corpus; offline unless a model is configured."""
+def _prepare(brief: Brief | str | Path, settings: Settings | None, engine: EngineChoice | None,
+             searcher: Searcher | None, use_index: bool) -> tuple[Settings, Brief, EngineChoice, Searcher | None]:
     settings = settings or load_settings()
     brief = brief if isinstance(brief, Brief) else load_brief(brief)
     engine = engine or make_engine(settings)
     if searcher is None and use_index:
         searcher = open_searcher(settings)
+    return settings, brief, engine, searcher
+
+
+def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
+              searcher: Searcher | None = None, use_index: bool = True, parts: Path | None = None,
+              progress: SectionProgress | None = None, revise: bool = False) -> SOP:
+    """Draft a SOP from a brief over the indexed corpus; offline unless a model is configured."""
+    settings, brief, engine, searcher = _prepare(brief, settings, engine, searcher, use_index)
     state = build_state(brief, engine, searcher, parts, settings.concurrency, progress, revise)
     counter = UsageCounter()
     hits_before = engine.cache.hits if engine.cache else 0
@@ -49,11 +55,7 @@ def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, en
 def outline_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
                 searcher: Searcher | None = None, use_index: bool = True) -> Outline:
     """Only the outline stage: the plan of the SOP before any section is drafted."""
-    settings = settings or load_settings()
-    brief = brief if isinstance(brief, Brief) else load_brief(brief)
-    engine = engine or make_engine(settings)
-    if searcher is None and use_index:
-        searcher = open_searcher(settings)
+    _settings, brief, engine, searcher = _prepare(brief, settings, engine, searcher, use_index)
     state = make_outline(retrieve(build_state(brief, engine, searcher)))
     assert state.outline is not None
     return state.outline

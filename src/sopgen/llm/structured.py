@@ -28,6 +28,23 @@ def repair_json(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError:
         pass
+    stack, in_string, last_safe, complete = _scan(text)
+    if complete is not None:
+        return json.loads(text[:complete])
+    candidates = [text + ('"' if in_string else "") + "".join(reversed(stack))]
+    # drop a dangling key or partial value after the last comma/opening bracket
+    cut = text[: last_safe + (0 if text[last_safe] == "," else 1)]
+    candidates.append(cut + "".join(reversed(_scan(cut)[0])))
+    for candidate in candidates:
+        try:
+            return json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+    raise ValueError("the reply is not valid JSON, even after closing brackets")
+
+
+def _scan(text: str) -> tuple[list[str], bool, int, int | None]:
+    """Walk JSON text: (closers still open, inside a string?, last safe cut, end of a complete value or None)."""
     stack: list[str] = []
     in_string = escape = False
     last_safe = 0
@@ -48,34 +65,10 @@ def repair_json(text: str) -> Any:
             if stack:
                 stack.pop()
             if not stack:
-                return json.loads(text[: i + 1])
-        if ch in ",{[" and not in_string:
+                return stack, False, last_safe, i + 1
+        if ch in ",{[":
             last_safe = i
-    candidates = []
-    body = text + ('"' if in_string else "")
-    candidates.append(body + "".join(reversed(stack)))
-    # drop a dangling key or partial value after the last comma/opening bracket
-    cut = text[: last_safe + (0 if text[last_safe] == "," else 1)]
-    closers: list[str] = []
-    depth_in_string = False
-    for ch in cut:
-        if depth_in_string:
-            if ch == '"':
-                depth_in_string = False
-            continue
-        if ch == '"':
-            depth_in_string = True
-        elif ch in "{[":
-            closers.append("}" if ch == "{" else "]")
-        elif ch in "}]" and closers:
-            closers.pop()
-    candidates.append(cut + "".join(reversed(closers)))
-    for candidate in candidates:
-        try:
-            return json.loads(candidate)
-        except json.JSONDecodeError:
-            continue
-    raise ValueError("the reply is not valid JSON, even after closing brackets")
+    return stack, in_string, last_safe, None
 
 
 def _raw_text(raw: Any) -> str:
