@@ -15,7 +15,7 @@ from sopgen.errors import ConfigError
 from sopgen.yamlio import load_yaml_model
 
 RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation"]
-RULES_VERSION = "1"  # bump when built-in rule data changes, so cached gap results are recomputed
+RULES_VERSION = "1"  # bump when the rule engine's behaviour changes without a change in rule data
 
 
 class RuleSpec(BaseModel):
@@ -168,3 +168,17 @@ def all_rule_specs() -> dict[str, RuleSpec]:
         for rule in compiled_rules(lang):
             out.setdefault(rule.id, rule.spec)
     return out
+
+
+@cache
+def data_fingerprint() -> str:
+    """Hash of the built-in rule packs and section vocabulary: cached results are stale when these change."""
+    import hashlib
+
+    digest = hashlib.sha256(RULES_VERSION.encode())
+    for lang in ("en", "de", "ru"):
+        path = _builtin_pack_path(lang)
+        if path is not None:
+            digest.update(path.read_bytes())
+    digest.update((resources.files("sopgen.schema") / "data" / "sections.yaml").read_bytes())
+    return digest.hexdigest()

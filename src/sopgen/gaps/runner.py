@@ -12,7 +12,7 @@ from pathlib import Path
 from sopgen import __version__
 from sopgen.checks import check_path
 from sopgen.checks.findings import DocumentReport, Report
-from sopgen.checks.rules import RULES_VERSION
+from sopgen.checks.rules import data_fingerprint
 from sopgen.config import RuleSettings
 from sopgen.documents.walk import Skipped, Target, collect
 from sopgen.gaps.cache import ResultCache
@@ -29,7 +29,7 @@ def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings) -> Do
 
 
 def _fingerprint(profile: Profile, rules: RuleSettings) -> str:
-    data = f"{__version__}|{RULES_VERSION}|{profile.model_dump_json()}|{rules.model_dump_json()}"
+    data = f"{__version__}|{data_fingerprint()}|{profile.model_dump_json()}|{rules.model_dump_json()}"
     return hashlib.sha256(data.encode()).hexdigest()
 
 
