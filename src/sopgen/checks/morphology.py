@@ -34,11 +34,8 @@ _EN_CONDITIONAL = re.compile(
 )
 
 _DE_AUX = re.compile(r"\b(?:wird|werden|wurde|wurden|worden|werde|würde|würden|wirst)\b", re.I)
-_DE_CANDIDATE = re.compile(
-    r"\b(?:ge\w{3,}(?:t|en)|\w{3,}iert|(?:be|ver|er|ent|zer|emp|miss|über|unter|hinter|wider|voll)\w{3,}t|"
-    r"\w{2,}ge\w{3,}(?:t|en))\b"
-)
-_DE_AGENT = re.compile(r"\b(?:von|vom|durch)\s+(?:der|die|das|dem|den|einer|einem|einen|eine|ihm|ihr|ihnen)?\s*"
+_DE_CANDIDATE = re.compile(r"\b\w{4,}(?:t|en)\b")  # HanTa decides; this only keeps it from seeing every word
+_DE_AGENT = re.compile(r"\b(?:von|vom|durch):?\s+(?:der|die|das|dem|den|einer|einem|einen|eine|ihm|ihr|ihnen)?\s*"
                        r"(?!Hand\b)[A-ZÄÖÜ][\w-]+")
 _DE_CONDITIONAL = re.compile(
     r"^\s*(?:wenn|falls|sobald|nachdem|bevor|solange|sofern|soweit|ob|bis|während|da|weil|damit|dass|wie|was)\b",
@@ -79,9 +76,9 @@ def _morph() -> Any:
 @cache
 def _de_is_participle(word: str) -> bool:
     _lemma, tag = _hanta().analyze(word)
-    # Out of context '-iert' participles look like the present tense (dokumentiert); the caller has
-    # already seen a form of 'werden' in the clause, which decides it.
-    participle = str(tag).endswith("(PP)") or (word.endswith("iert") and str(tag).startswith("VV"))
+    # Out of context many participles look finite ('erfasst', 'dokumentiert'); the caller has already seen a
+    # form of 'werden' in the clause, which decides it for words ending in -t.
+    participle = str(tag).endswith("(PP)") or (word.endswith("t") and str(tag) == "VV(FIN)")
     return participle and word.lower() not in _DE_STATIVE
 
 
@@ -105,8 +102,13 @@ def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         pos += len(part)
 
 
+_DE_ABBREVIATION_DOT = re.compile(r"\b(?:u|z|d|o|s|v|Ä|B|h|a|bzw|ggf|ggfs|ca|Nr|usw|evtl|inkl|vgl)\.(?=\s*\w)")
+
+
 def find_passives(text: str, language: str) -> Iterator[Span]:
     """Spans of actor-less passive verb groups in masked text."""
+    if language == "de":  # 'u. Ä.', 'z. B.': a period inside an abbreviation does not end the clause
+        text = _DE_ABBREVIATION_DOT.sub(lambda m: m.group(0)[:-1] + " ", text)
     for clause in _CLAUSE.finditer(text):
         start, end = clause.span()
         body = clause.group(0)
@@ -147,12 +149,19 @@ def _de(text: str, start: int, end: int, body: str) -> Iterator[Span]:
     for seg_start, segment in _segments(text, start, end):
         if _DE_CONDITIONAL.match(segment):
             continue
+        if not _DE_AUX.search(segment) and not _DE_AUX.search(body):
+            continue
+        found = None
         for m in _DE_CANDIDATE.finditer(segment):
             word = m.group(0)
-            if word[0].isupper() and m.start() > 0 and segment[: m.start()].strip():
-                continue  # a capitalised word mid-clause is a noun (Gebiet, Bericht), not a participle
+            if word[0].isupper():
+                continue  # a noun (Gebiet, Bericht) or a verb-first condition ('Besteht ...'), not a participle
+            if _DE_AUX.fullmatch(word):
+                continue
             if _de_is_participle(word):
-                yield seg_start + m.start(), seg_start + m.end()
+                found = m  # German puts the participle last: 'getrennt nach ... gesammelt' -> 'gesammelt'
+        if found is not None:
+            yield seg_start + found.start(), seg_start + found.end()
 
 
 def _ru(text: str, start: int, end: int, body: str) -> Iterator[Span]:
