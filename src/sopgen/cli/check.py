@@ -9,9 +9,11 @@ import typer
 from rich.console import Console
 
 from sopgen.checks import check_path
-from sopgen.checks.findings import SEVERITY_RANK, Report
+from sopgen.checks.findings import SEVERITY_RANK, DocumentReport, Report
 from sopgen.checks.output import render_json, render_sarif, render_text
-from sopgen.cli.app import ExitCode, app, fail, settings_and_profile
+from sopgen.cli.app import ExitCode, app, err_console, fail, settings_and_profile
+from sopgen.config import Settings
+from sopgen.errors import SopgenError
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -22,6 +24,31 @@ def write_output(text: str, output: Path | None) -> None:
         output.write_text(text + "\n", encoding="utf-8")
 
 
+def _review(documents: list[DocumentReport], files: list[Path], settings: Settings) -> list[DocumentReport]:
+    from sopgen.checks.reviewer import llm_review
+    from sopgen.documents import load_document
+    from sopgen.llm.factory import make_engine
+
+    try:
+        engine = make_engine(settings)
+    except SopgenError as exc:
+        fail(exc)
+    if engine.chat is None:
+        fail("--review needs a model: set OPENAI_API_KEY or SOPGEN_BASE_URL (the offline engine cannot review)")
+    out = []
+    for report, path in zip(documents, files, strict=True):
+        if report.error is None:
+            try:
+                extra = llm_review(load_document(path, display_path=str(path)), engine.chat, engine.structured_method)
+            except SopgenError as exc:
+                err_console.print(f"[yellow]review skipped[/] {path}: {exc}", highlight=False)
+                extra = []
+            report = report.model_copy(update={"findings": sorted([*report.findings, *extra],
+                                                                  key=lambda f: (f.line, f.column, f.rule))})
+        out.append(report)
+    return out
+
+
 @app.command("check")
 def check_cmd(
     files: Annotated[list[Path], typer.Argument(help="SOP files to check (md, txt, rst, html, docx, pdf).")],
@@ -30,6 +57,7 @@ def check_cmd(
     fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on findings at/above: error|warning|info")] = "error",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Rule id to switch off (repeatable).")] = None,
+    review: Annotated[bool, typer.Option("--review", help="Also ask the configured model to review (rule llm-review).")] = False,
 ) -> None:
     """Check SOPs against a profile: missing/empty sections and ambiguous wording (en, de, ru).
 
@@ -48,6 +76,8 @@ def check_cmd(
     settings, prof = settings_and_profile(profile)
     rules = settings.checks.model_copy(update={"disable": [*settings.checks.disable, *(disable or [])]})
     documents = [check_path(f, prof, rules, display_path=str(f)) for f in files]
+    if review:
+        documents = _review(documents, files, settings)
     report = Report.build(prof.name, documents)
     if fmt == "json":
         write_output(render_json(report), output)
