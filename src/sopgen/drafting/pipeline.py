@@ -47,6 +47,7 @@ class DraftState:
     sop: SOP | None = None
     usage: dict[str, Any] = field(default_factory=dict)
     revise: bool = False
+    outline_written_by: str | None = None
 
 
 def run_key(state: DraftState) -> str:
@@ -98,8 +99,12 @@ def make_outline(state: DraftState) -> DraftState:
     if state.engine.chat is None:
         state.outline = offline.make_outline(state.brief, state.profile, proc)
     else:
-        state.outline = llm_outline(state.engine.chat, state.engine.structured_method, state.brief, state.profile, proc,
-                                    _budget(state))
+        try:
+            state.outline = llm_outline(state.engine.chat, state.engine.structured_method, state.brief, state.profile,
+                                        proc, _budget(state))
+        except InvalidOutputError as exc:
+            state.outline = offline.make_outline(state.brief, state.profile, proc)
+            state.outline_written_by = f"offline (fallback: {str(exc).splitlines()[0][:120]})"
     if cached:
         cached.write_text(state.outline.model_dump_json(indent=2), encoding="utf-8")
     return state
@@ -155,7 +160,8 @@ def assemble(state: DraftState) -> DraftState:
     citations = [src.citation() for src in state.sources.sources if src.key in used]
     state.sop = SOP(title=state.brief.title, language=state.brief.language, profile=state.profile.name,
                     format=state.brief.format, engine=state.engine.engine, model=state.engine.model,
-                    brief_hash=brief_hash(state.brief), sections=state.sections, sources=citations)
+                    brief_hash=brief_hash(state.brief), sections=state.sections, sources=citations,
+                    outline_written_by=state.outline_written_by)
     return state
 
 

@@ -74,7 +74,8 @@ def make_engine(settings: Settings, *, use_cache: bool = True) -> EngineChoice:
                               hint="set SOPGEN_LOCAL_MODEL_PATH; pip install 'sopgen[local]'")
         from sopgen.llm.local import LlamaCppChat
 
-        chat_local = LlamaCppChat(model_path=str(settings.local_model_path), cache=cache, max_tokens=settings.max_tokens)
+        chat_local = LlamaCppChat(model_path=str(settings.local_model_path), cache=cache, max_tokens=settings.max_tokens,
+                                  n_ctx=settings.context_tokens)
         return EngineChoice("local", settings.local_model_path.name, chat_local, "prompt", cache,
                             settings.context_tokens, settings.max_tokens)
     raise ConfigError(f"unknown engine '{engine}'", hint="auto, openai, openai-compatible, local or offline")

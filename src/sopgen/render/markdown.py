@@ -28,6 +28,7 @@ def front_matter(sop: SOP) -> dict[str, Any]:
         "sources": [c.model_dump(mode="json", exclude_none=True) for c in sop.sources],
         "check": sop.check_summary,
         **({"usage": sop.usage} if sop.usage else {}),
+        **({"outline_written_by": sop.outline_written_by} if sop.outline_written_by else {}),
         **({"sections_written_by": {s.id: s.written_by for s in sop.sections if s.written_by}}
            if any(s.written_by for s in sop.sections) else {}),
     }

@@ -119,6 +119,7 @@ class SOP(_Model):
     check_summary: dict[str, int] = Field(default_factory=dict)
     roles: list[Role] = Field(default_factory=list)
     usage: dict[str, Any] = Field(default_factory=dict, description="Model calls, tokens, cache hits, cost estimate.")
+    outline_written_by: str | None = Field(None, description="Engine that planned the outline, where it differs.")
 
     def _repr_html_(self) -> str:
         from sopgen.render.html import render_html
