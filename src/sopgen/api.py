@@ -15,11 +15,12 @@ from sopgen.config import Settings, load_settings
 from sopgen.documents import load_bytes
 from sopgen.drafting import draft_sop as _draft_sop
 from sopgen.drafting import load_brief, outline_sop
-from sopgen.gaps import analyze_gaps
+from sopgen.gaps import analyze_gaps as _analyze_gaps
 from sopgen.index.embeddings import make_embeddings
 from sopgen.index.indexer import IndexStats
 from sopgen.index.indexer import index_corpus as _index_corpus
 from sopgen.index.search import Searcher, SearchResult
+from sopgen.integrations.progress import ProgressBar
 from sopgen.schema import SOP, Brief, Outline, Profile, load_profile
 
 
@@ -28,7 +29,7 @@ def _settings(**overrides: Any) -> Settings:
 
 
 def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None, *, embedding: str | None = None,
-                 collection: str | None = None) -> IndexStats:
+                 collection: str | None = None, progress: bool = False) -> IndexStats:
     """Index documents (incremental) into a Chroma directory or server.
 
     >>> import tempfile, pathlib
@@ -40,7 +41,35 @@ def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None,
     settings = _settings(store=store, embedding=embedding, collection=collection)
     paths = paths if isinstance(paths, list) else [paths]
     emb = make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)
-    return _index_corpus(paths, settings.store, emb, collection=settings.collection)
+    bar = ProgressBar("index") if progress else None
+    try:
+        return _index_corpus(paths, settings.store, emb, collection=settings.collection,
+                             on_start=bar.start if bar else None,
+                             progress=(lambda path, outcome, chunks: bar.advance(path)) if bar else None)
+    finally:
+        if bar:
+            bar.close()
+
+
+def analyze_gaps(paths: list[str | Path] | str | Path, profile: Profile | str = "full", *, jobs: int | None = None,
+                 resume: bool = False, progress: bool = False, **kwargs: Any) -> Report:
+    """Gap analysis of files and folders (parallel); `progress=True` shows a bar (also in notebooks).
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.md").write_text("# Purpose\\nKeep backups.\\n")
+    >>> analyze_gaps(d, "basic", jobs=1).documents[0].sections[0].status
+    'weak'
+    """
+    paths = paths if isinstance(paths, list) else [paths]
+    bar = ProgressBar("gaps") if progress else None
+    try:
+        return _analyze_gaps(paths, profile, jobs=jobs, resume=resume,
+                             on_start=(lambda total, skipped: bar.start(total)) if bar else None,
+                             progress=(lambda report, cached: bar.advance(report.path)) if bar else None, **kwargs)
+    finally:
+        if bar:
+            bar.close()
 
 
 def search(query: str, k: int = 5, *, store: str | None = None, embedding: str | None = None,

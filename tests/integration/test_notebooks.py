@@ -27,3 +27,7 @@ def test_notebook_runs_and_displays_rich_output(path: Path, monkeypatch: pytest.
     rich = [o for o in outputs if o.output_type in ("execute_result", "display_data")
             and ({"text/html", "text/markdown", "image/svg+xml"} & set(o.get("data", {})))]
     assert rich, "the notebook's objects should display themselves as HTML/Markdown/SVG"
+    bars = [o for o in rich if "text/html" in o.get("data", {}) and ("gaps: " in o["data"]["text/html"]
+                                                                   or "index: " in o["data"]["text/html"])]
+    if path.stem in ("01-draft-from-brief", "03-gap-analysis"):
+        assert bars and "/" in bars[0]["data"]["text/html"]  # the long operation showed a progress bar
