@@ -14,7 +14,7 @@ from sopgen.checks.findings import DocumentReport, Report
 from sopgen.config import Settings, load_settings
 from sopgen.documents import load_bytes
 from sopgen.drafting import draft_sop as _draft_sop
-from sopgen.drafting import load_brief, outline_sop
+from sopgen.drafting import load_brief, outline_sop, stream_draft
 from sopgen.gaps import analyze_gaps as _analyze_gaps
 from sopgen.index.embeddings import make_embeddings
 from sopgen.index.indexer import IndexStats
@@ -146,5 +146,5 @@ async def aanalyze_gaps(*args: Any, **kwargs: Any) -> Report:
 __all__ = [
     "SOP", "Brief", "DocumentReport", "IndexStats", "Outline", "Profile", "Report", "SearchResult",
     "aanalyze_gaps", "acheck_sop", "adraft_sop", "aindex_corpus", "analyze_gaps", "asearch", "check_sop",
-    "draft_sop", "index_corpus", "load_brief", "load_profile", "outline_sop", "search",
+    "draft_sop", "index_corpus", "load_brief", "load_profile", "outline_sop", "search", "stream_draft",
 ]  # fmt: skip

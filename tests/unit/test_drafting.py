@@ -200,3 +200,15 @@ def test_revise_pass_rewrites_sections_with_findings(searcher: Searcher) -> None
     scope = next(s for s in sop.sections if s.id == "scope")
     assert scope.body == "The on-call DBA reports the restore within 2 hours."
     assert "promptly" not in render_markdown(sop)  # every section with the finding was rewritten
+
+
+def test_stream_draft_yields_sections_as_they_finish(searcher: Searcher) -> None:
+    from sopgen.drafting import stream_draft
+
+    brief = load_brief(ROOT / "corpora/briefs/restore-database.yaml")
+    model = ScriptedToolModel(responder=_responder(), delay=0.02)
+    events = list(stream_draft(brief, settings=load_settings(concurrency=3), engine=_engine(model), searcher=searcher))
+    kinds = [k for k, _ in events]
+    assert kinds[0] == "outline" and kinds[-1] == "sop"
+    streamed = {item.id for kind, item in events if kind == "section"}
+    assert streamed == {s.id for s in events[-1][1].sections}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sopgen.config import Settings, load_settings
 from sopgen.drafting.brief import brief_hash, load_brief
@@ -52,6 +56,46 @@ def draft_sop(brief: Brief | str | Path, *, settings: Settings | None = None, en
     return result.sop
 
 
+def stream_draft(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
+                 searcher: Searcher | None = None, use_index: bool = True,
+                 parts: Path | None = None) -> Iterator[tuple[str, Any]]:
+    """Draft while reporting progress: yields ("outline", Outline), then ("section", Section) as each section
+    finishes (concurrently drafted sections arrive in completion order), then ("sop", SOP).
+
+    >>> b = Brief(title="Reset a password", goal="Unlock the user.", scope="Service desk", audience="agents",
+    ...           profile="basic")
+    >>> [kind for kind, _ in stream_draft(b, settings=load_settings(engine="offline"), use_index=False)][:2]
+    ['outline', 'section']
+    """
+    settings, brief, engine, searcher = _prepare(brief, settings, engine, searcher, use_index)
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    state = build_state(brief, engine, searcher, parts, settings.concurrency)
+    state.on_section = lambda section: events.put(("section", section))
+    state.on_outline = lambda outline: events.put(("outline", outline))
+    done = object()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result: DraftState = pipeline().invoke(state)
+            events.put(("sop", result.sop))
+        except BaseException as exc:  # handed to the consumer below
+            failure.append(exc)
+        finally:
+            events.put(("done", done))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    while True:
+        kind, item = events.get()
+        if item is done:
+            break
+        yield kind, item
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
 def outline_sop(brief: Brief | str | Path, *, settings: Settings | None = None, engine: EngineChoice | None = None,
                 searcher: Searcher | None = None, use_index: bool = True) -> Outline:
     """Only the outline stage: the plan of the SOP before any section is drafted."""
@@ -61,4 +105,4 @@ def outline_sop(brief: Brief | str | Path, *, settings: Settings | None = None, 
     return state.outline
 
 
-__all__ = ["brief_hash", "draft_sop", "load_brief", "open_searcher", "outline_sop"]
+__all__ = ["brief_hash", "draft_sop", "load_brief", "open_searcher", "outline_sop", "stream_draft"]

@@ -48,6 +48,8 @@ class DraftState:
     usage: dict[str, Any] = field(default_factory=dict)
     revise: bool = False
     outline_written_by: str | None = None
+    on_outline: Callable[[Outline], None] | None = None
+    on_section: Callable[[Section], None] | None = None
 
 
 def run_key(state: DraftState) -> str:
@@ -107,6 +109,8 @@ def make_outline(state: DraftState) -> DraftState:
             state.outline_written_by = f"offline (fallback: {str(exc).splitlines()[0][:120]})"
     if cached:
         cached.write_text(state.outline.model_dump_json(indent=2), encoding="utf-8")
+    if state.on_outline:
+        state.on_outline(state.outline)
     return state
 
 
@@ -115,7 +119,10 @@ def _draft_one(state: DraftState, section: OutlineSection) -> Section:
     if part and part.is_file():
         if state.progress:
             state.progress(section.id, "resumed")
-        return Section.model_validate_json(part.read_text(encoding="utf-8"))
+        resumed = Section.model_validate_json(part.read_text(encoding="utf-8"))
+        if state.on_section:
+            state.on_section(resumed)
+        return resumed
     sources = state.per_section.get(section.id, [])
     if state.engine.chat is None or section.id in ("revision_history", "approval", "references", "definitions"):
         # tables and lists the engine builds from facts it has; a model adds nothing but risk here
@@ -133,6 +140,8 @@ def _draft_one(state: DraftState, section: OutlineSection) -> Section:
         part.write_text(drafted.model_dump_json(indent=2), encoding="utf-8")
     if state.progress:
         state.progress(section.id, "drafted")
+    if state.on_section:
+        state.on_section(drafted)
     return drafted
 
 
