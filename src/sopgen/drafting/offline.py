@@ -152,7 +152,8 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
     steps: list[Step] = []
     sid = section.id
     values = {"goal": brief.goal, "scope": brief.scope, "audience": brief.audience, "title": brief.title,
-              "owner": brief.roles[-1] if brief.roles else labels["role"]}
+              "owner": brief.roles[-1] if brief.roles else labels["role"],
+              "first": brief.roles[0] if brief.roles else labels["actor"]}
     fixed = _t(sid, "text", lang)
     if fixed:
         body.append(fixed.format(**values))
@@ -222,6 +223,9 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
             cited.append(best.key)
         elif not fixed:
             todo.append(_t(sid, "missing", lang) or section.intent)
+        if not own and (generic := _t(sid, "fallback", lang)):
+            # nothing in the indexed documents: a generic rule built from the brief's roles, and the prompt stays
+            body.append(generic.format(**values))
     if brief.constraints and sid == "scope":
         body.append("\n".join(f"- {c}" for c in brief.constraints))
     return Section(id=sid, title=section.title, body="\n\n".join(b for b in body if b), steps=steps,
@@ -237,7 +241,11 @@ def define_terms(sections: list[Section], sources: list[Source], language: str) 
     if target is None:
         return None
     text = " ".join([s.body for s in sections] + [st.action for s in sections for st in s.steps])
-    terms = sorted({t for t in _ABBR.findall(text) if t not in ("SOP", "TBD", "TODO", "WRITER", "AUTOR", "АВТОР")})
+    from sopgen.checks.rules import compiled_rules
+
+    known = {"SOP", "TBD", "TODO", "WRITER", "AUTOR", "АВТОР"}
+    known |= {k for rule in compiled_rules(language) for k in rule.known}  # abbreviations everybody knows
+    terms = sorted({t for t in _ABBR.findall(text) if t not in known})
     lines: list[str] = []
     todo: list[str] = []
     cited: list[str] = []

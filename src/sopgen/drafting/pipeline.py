@@ -60,17 +60,24 @@ def run_key(state: DraftState) -> str:
 def retrieve(state: DraftState) -> DraftState:
     """Per-section retrieval (hybrid search), done once before any drafting.
 
-    The closest indexed procedure decides the primary document; other sections look there first, then
-    in documents of the brief's language, then anywhere.
+    The documents that best match the brief as a whole are the related set; the closest one is the primary
+    document whose procedure is drafted from. Other sections look in the primary document first, then in
+    the related documents (in the brief's language, then any); material from unrelated documents is never
+    used, so a hotline SOP does not borrow a lab procedure's purpose.
     """
     b = state.brief
     query = f"{b.title}. {b.goal}"
-    proc = state.sources.retrieve(query, k=6, section="procedure", same_language=True) \
-        or state.sources.retrieve(query, k=6, section="procedure")
-    primary = proc[0].path if proc else None
-    if primary:  # the closest procedure in full, not only the chunks that happened to rank
-        whole = state.sources.expand(primary, "procedure")
-        proc = whole + [s for s in proc if s.path != primary]
+    related_hits = state.sources.searcher.search(query, 8, language=b.language, group=True) \
+        if state.sources.searcher else []
+    if not related_hits and state.sources.searcher:
+        related_hits = state.sources.searcher.search(query, 8, group=True)
+    related = [h.path for h in related_hits[:3]]
+    primary = related[0] if related else None
+    proc: list[Source] = []
+    if primary:
+        proc = state.sources.expand(primary, "procedure") or state.sources.expand(primary, None)
+    proc += [s for s in state.sources.retrieve(query, k=6, section="procedure", same_language=True)
+             if s.path in related and s.path != primary]
     state.per_section["procedure"] = proc
     for ps in state.profile.sections:
         if ps.id in ("procedure", "revision_history", "approval", "definitions", "references"):
@@ -78,8 +85,9 @@ def retrieve(state: DraftState) -> DraftState:
         heading = state.profile.spec(ps.id).heading(b.language)
         q = f"{b.title}: {heading}"
         found = state.sources.retrieve(q, k=2, section=ps.id, path_glob=primary) if primary else []
-        state.per_section[ps.id] = found or state.sources.retrieve(q, k=3, section=ps.id, same_language=True) \
-            or state.sources.retrieve(q, k=2, section=ps.id)
+        if not found and ps.id not in ("purpose", "scope"):  # the brief states those; only its own document adds
+            found = [s for s in state.sources.retrieve(q, k=6, section=ps.id) if s.path in related]
+        state.per_section[ps.id] = found
     return state
 
 
