@@ -27,7 +27,7 @@ class Review(BaseModel):
 
 
 def llm_review(doc: Document, chat: BaseChatModel, method: str = "json_schema", max_items: int = 10) -> list[Finding]:
-    from sopgen.drafting.prompts import neutralise, render
+    from sopgen.llm.prompts import neutralise, render
     from sopgen.llm.structured import structured_call
 
     text = doc.text if len(doc.text) < 24000 else doc.text[:24000]

@@ -10,9 +10,9 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field, model_validator
 
 from sopgen.drafting import offline
-from sopgen.drafting.prompts import neutralise, render
 from sopgen.drafting.sources import Source, format_sources
 from sopgen.errors import InvalidOutputError, LLMError
+from sopgen.llm.prompts import neutralise, render
 from sopgen.llm.structured import structured_call
 from sopgen.llm.tokens import count_tokens
 from sopgen.schema import Brief, Outline, OutlineSection, Profile, Section, Step

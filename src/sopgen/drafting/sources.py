@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from sopgen.drafting.prompts import neutralise
 from sopgen.index.search import Searcher, SearchResult
+from sopgen.llm.prompts import neutralise
 from sopgen.llm.tokens import count_tokens
 from sopgen.schema import Brief, Citation
 
