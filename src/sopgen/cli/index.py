@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from langchain_core.embeddings import Embeddings
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,7 +24,7 @@ def _settings(store: str | None, collection: str | None) -> Settings:
     return load_settings(store=store, collection=collection)
 
 
-def make_default_embeddings(settings: Settings):  # type: ignore[no-untyped-def]
+def make_default_embeddings(settings: Settings) -> Embeddings:
     from sopgen.index.embeddings import make_embeddings
 
     return make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)

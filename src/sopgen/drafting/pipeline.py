@@ -45,7 +45,6 @@ class DraftState:
     concurrency: int = 4
     progress: SectionProgress | None = None
     sop: SOP | None = None
-    usage: dict[str, Any] = field(default_factory=dict)
     revise: bool = False
     outline_written_by: str | None = None
     on_outline: Callable[[Outline], None] | None = None

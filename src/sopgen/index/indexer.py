@@ -138,11 +138,10 @@ def index_stats(store: str, collection: str = "sopgen") -> dict[str, Any]:
     """Documents, chunks, languages and embedding model of an index."""
     from sopgen.index.store import open_client
 
+    client = open_client(store)  # a store that cannot be opened is an IndexStoreError naming it
     try:
-        col = open_client(store).get_collection(collection, embedding_function=None)
-    except SopgenError:
-        raise
-    except Exception:
+        col = client.get_collection(collection, embedding_function=None)
+    except Exception:  # no such collection yet: an empty index
         return {"documents": 0, "chunks": 0, "languages": {}, "embedding_model": None, "dimension": None}
     data = col.get(include=["metadatas"])
     metas = data["metadatas"] or []
