@@ -9,10 +9,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from sopgen.checks import check_document, check_path
+from sopgen.checks import check_path, check_text
 from sopgen.checks.findings import DocumentReport, Report
 from sopgen.config import Settings, load_settings
-from sopgen.documents import load_bytes
 from sopgen.drafting import draft_sop as _draft_sop
 from sopgen.drafting import load_brief, outline_sop, stream_draft
 from sopgen.gaps import analyze_gaps as _analyze_gaps
@@ -111,10 +110,7 @@ def check_sop(source: str | Path, profile: Profile | str = "full", *, language: 
     ['passive-voice', 'vague-time']
     """
     if isinstance(source, str) and ("\n" in source or not Path(source).exists()):
-        doc = load_bytes(source.encode("utf-8"), "md", "<text>")
-        if language:
-            doc = doc.model_copy(update={"language": language})
-        return check_document(doc, profile)
+        return check_text(source, profile, language=language)
     return check_path(source, profile)
 
 

@@ -8,7 +8,7 @@ from sopgen.checks.engine import apply_suppressions, build_context, run_rules
 from sopgen.checks.findings import DocumentReport, Finding, SectionStatus
 from sopgen.checks.rules import compiled_rules
 from sopgen.config import RuleSettings
-from sopgen.documents import Document, load_document
+from sopgen.documents import Document, load_bytes, load_document
 from sopgen.documents.classify import detect_sections
 from sopgen.errors import SopgenError
 from sopgen.schema import Profile, load_profile
@@ -97,6 +97,15 @@ def check_document(
         path=doc.path, language=doc.language, encoding=doc.encoding, sections=statuses, findings=findings,
         score=score(statuses, findings, words), words=words, format=doc.format,
     )
+
+
+def check_text(text: str, profile: Profile | str = "full", *, language: str | None = None, path: str = "<text>",
+               rules: RuleSettings | None = None) -> DocumentReport:
+    """Check Markdown text; `language` overrides detection (short texts can fool it)."""
+    doc = load_bytes(text.encode("utf-8"), "md", path)
+    if language:
+        doc = doc.model_copy(update={"language": language})
+    return check_document(doc, profile, rules)
 
 
 def check_path(path: str | Path, profile: Profile | str = "full", rules: RuleSettings | None = None,

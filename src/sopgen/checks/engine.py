@@ -6,14 +6,13 @@ matcher for the few kinds that need more than a regex (passive voice, step struc
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from sopgen.checks.findings import Finding
-from sopgen.checks.masking import line_starts, masked_text
+from sopgen.checks.masking import line_starts, masked_text, position
 from sopgen.checks.morphology import find_passives
 from sopgen.checks.rules import CompiledRule
 from sopgen.documents import Block, Document
@@ -50,8 +49,7 @@ class Context:
         self.lowered = lowered if len(lowered) == len(self.masked) else "".join(c.lower()[:1] for c in self.masked)
 
     def position(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
+        return position(self.starts, offset)
 
     def block_span(self, block: Block) -> tuple[int, int]:
         start = self.starts[block.line - 1]

@@ -26,9 +26,6 @@ class Finding(BaseModel):
     message: str
     suggestion: str
 
-    def location(self) -> str:
-        return f"{self.line}:{self.column}"
-
 
 class SectionStatus(BaseModel):
     """Whether a profile section is there, with the evidence for the decision."""
@@ -61,11 +58,6 @@ class DocumentReport(BaseModel):
             out[f.severity] += 1
             out[f.category] += 1
         return out
-
-    def worst(self) -> str | None:
-        if not self.findings:
-            return None
-        return max(self.findings, key=lambda f: SEVERITY_RANK[f.severity]).severity
 
     def _repr_html_(self) -> str:
         from sopgen.checks.output import report_html_fragment

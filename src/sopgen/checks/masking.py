@@ -6,6 +6,7 @@ the masked text has the same line and column as in the original file.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from sopgen.documents import Document
@@ -63,6 +64,12 @@ def masked_text(doc: Document) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def position(starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset, given `line_starts` of the text."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
 
 
 def line_starts(text: str) -> list[int]:

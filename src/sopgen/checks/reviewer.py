@@ -10,7 +10,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from sopgen.checks.findings import Finding
-from sopgen.checks.masking import line_starts
+from sopgen.checks.masking import line_starts, position
 from sopgen.documents import Document
 
 _LANGUAGE_NAMES = {"en": "English", "de": "German", "ru": "Russian"}
@@ -42,11 +42,9 @@ def llm_review(doc: Document, chat: BaseChatModel, method: str = "json_schema", 
         offset = doc.text.find(quote) if quote else -1
         if offset < 0:
             continue  # not in the document: the model paraphrased or invented it
-        line = max(i for i, s in enumerate(starts) if s <= offset) + 1
-        column = offset - starts[line - 1] + 1
-        end = offset + len(quote)
-        end_line = max(i for i, s in enumerate(starts) if s <= end) + 1
+        line, column = position(starts, offset)
+        end_line, end_column = position(starts, offset + len(quote))
         findings.append(Finding(rule="llm-review", category="ambiguity", severity="info", line=line, column=column,
-                                end_line=end_line, end_column=end - starts[end_line - 1] + 1, text=quote,
+                                end_line=end_line, end_column=end_column, text=quote,
                                 message=item.problem.strip(), suggestion=item.suggestion.strip()))
     return findings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import IntEnum
 from typing import NoReturn
 
@@ -44,10 +43,6 @@ def fail(error: SopgenError | str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     """Print one clear error line to stderr and exit."""
     err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(int(code))
-
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()
 
 
 def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:

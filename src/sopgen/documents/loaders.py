@@ -6,7 +6,6 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -122,7 +121,6 @@ class _HtmlBlocks(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
-        self._stack: list[str] = []
         self._kind: str | None = None
         self._level = 0
         self._buf: list[str] = []
@@ -289,5 +287,3 @@ def _pdf(data: bytes, path: str) -> str:
         raise DocumentError(f"not a valid PDF: {exc}", path=path) from None
     return normalise_newlines("\n".join(p.rstrip() for p in pages))
 
-
-LoaderFn = Callable[[Path], Document]

@@ -15,8 +15,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from sopgen.checks import check_document
-from sopgen.documents import load_bytes
+from sopgen.checks import check_text
 from sopgen.drafting import offline
 from sopgen.drafting.brief import brief_hash
 from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
@@ -185,8 +184,7 @@ def check(state: DraftState) -> DraftState:
     """Run the `sopgen check` engine on the draft and record the summary in its front matter."""
     assert state.sop is not None
     text = render_markdown(state.sop)
-    report = check_document(load_bytes(text.encode("utf-8"), "md", "draft.md").model_copy(
-        update={"language": state.sop.language}), state.profile)
+    report = check_text(text, state.profile, language=state.sop.language, path="draft.md")
     summary = report.counts()
     summary["score"] = report.score or 0
     summary["missing_sections"] = sum(1 for s in report.sections if s.required and s.status == "missing")
@@ -203,8 +201,8 @@ def revise(state: DraftState) -> DraftState:
 
     def findings_of(section: Section) -> list[str]:
         one = state.sop.model_copy(update={"sections": [section], "sources": []})  # type: ignore[union-attr]
-        doc = load_bytes(render_markdown(one, with_front_matter=False).encode("utf-8"), "md", "section.md")
-        report = check_document(doc.model_copy(update={"language": lang}), state.profile)
+        report = check_text(render_markdown(one, with_front_matter=False), state.profile, language=lang,
+                            path="section.md")
         return [f"- '{f.text}': {f.message} {f.suggestion}" for f in report.findings if f.category == "ambiguity"
                 and f.rule != "writer-prompt"]
 

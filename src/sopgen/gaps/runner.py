@@ -112,11 +112,11 @@ def analyze_gaps(
 def _parallel(todo: list[tuple[Target, str | None]], workers: int, profile: Profile, rules: RuleSettings,
               finish: Callable[[Target, str | None, DocumentReport], None]) -> None:
     """Run in worker processes; if a worker dies, finish the rest one by one so one crash loses one file."""
-    pending = list(todo)
+    pending = {item[0].shown: item for item in todo}  # what has not finished yet, in submission order
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures: dict[Future[DocumentReport], tuple[Target, str | None]] = {}
-            queue = iter(list(pending))
+            queue = iter(list(pending.values()))
             for item in queue:
                 futures[pool.submit(_analyse, str(item[0].path), item[0].shown, profile, rules)] = item
                 if len(futures) >= workers * 4:
@@ -126,13 +126,13 @@ def _parallel(todo: list[tuple[Target, str | None]], workers: int, profile: Prof
                 for fut in done:
                     target, key = futures.pop(fut)
                     finish(target, key, fut.result())
-                    pending.remove((target, key))
+                    del pending[target.shown]
                 for item in queue:
                     futures[pool.submit(_analyse, str(item[0].path), item[0].shown, profile, rules)] = item
                     if len(futures) >= workers * 4:
                         break
     except BrokenProcessPool:
-        for target, key in list(pending):
+        for target, key in list(pending.values()):
             with ProcessPoolExecutor(max_workers=1) as solo:
                 try:
                     report = solo.submit(_analyse, str(target.path), target.shown, profile, rules).result()
@@ -140,4 +140,4 @@ def _parallel(todo: list[tuple[Target, str | None]], workers: int, profile: Prof
                     report = DocumentReport(path=target.shown, error=f"{target.shown}: the worker process crashed "
                                             "while analysing this file")
             finish(target, key, report)
-            pending.remove((target, key))
+            del pending[target.shown]
