@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from sopgen._version import __version__ as __version__
 
 _API = {
     "SOP", "Brief", "DocumentReport", "IndexStats", "Outline", "Profile", "Report", "SearchResult",

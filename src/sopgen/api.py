@@ -19,8 +19,11 @@ from sopgen.index.embeddings import make_embeddings
 from sopgen.index.indexer import IndexStats
 from sopgen.index.indexer import index_corpus as _index_corpus
 from sopgen.index.search import Searcher, SearchResult
+from sopgen.integrations.notebook import register as _register_display
 from sopgen.integrations.progress import ProgressBar
 from sopgen.schema import SOP, Brief, Outline, Profile, load_profile
+
+_register_display()  # SOPs and reports display themselves in Jupyter
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -103,15 +106,18 @@ def draft_sop(brief: Brief | str | Path, *, store: str | None = None, engine: st
 
 
 def check_sop(source: str | Path, profile: Profile | str = "full", *, language: str | None = None) -> DocumentReport:
-    """Check a SOP file, or Markdown text, against a profile.
+    """Check Markdown text (a `str`) or a file (a `pathlib.Path`) against a profile.
+
+    A string is always text, never guessed to be a path: a path that does not exist must not be checked
+    as text, and text that happens to name a file must not read it.
 
     >>> report = check_sop("# Purpose\\nBackups are checked regularly.\\n", "basic")
     >>> sorted({f.rule for f in report.findings if f.category == "ambiguity"})
     ['passive-voice', 'vague-time']
     """
-    if isinstance(source, str) and ("\n" in source or not Path(source).exists()):
-        return check_text(source, profile, language=language)
-    return check_path(source, profile)
+    if isinstance(source, Path):
+        return check_path(source, profile)
+    return check_text(source, profile, language=language)
 
 
 async def aindex_corpus(*args: Any, **kwargs: Any) -> IndexStats:

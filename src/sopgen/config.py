@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from sopgen.batch.limits import Limits
 from sopgen.errors import ConfigError
 
 Engine = Literal["auto", "openai", "openai-compatible", "local", "offline"]
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path(".sopgen/cache"), description="Response cache and gap-analysis cache.")
     profile: str = Field("full", description="Default schema profile.")
     checks: RuleSettings = Field(default_factory=RuleSettings)
+    limits: Limits = Field(default_factory=Limits, description="Per-document time, memory and size budgets.")
 
     @field_validator("collection")
     @classmethod

@@ -34,15 +34,21 @@ def test_async_variants() -> None:
     assert any(f.rule == "vague-time" for f in report.findings)
 
 
-def test_objects_display_themselves() -> None:
+def test_objects_display_themselves_in_ipython() -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from sopgen.integrations.notebook import register
+
+    shell = InteractiveShell.instance()
+    assert register(shell)
     brief = sopgen.Brief(title="Reset a password", goal="Unlock the user.", scope="Service desk",
                          audience="agents", profile="basic", format="checklist")
     sop = sopgen.draft_sop(brief, engine="offline", use_index=False)
-    html = sop._repr_html_()
-    assert "<h2>" in html and "engine: offline" in html
-    assert sop._repr_markdown_().startswith("# Reset a password")
+    shown, _ = shell.display_formatter.format(sop)
+    assert "<h2>" in shown["text/html"] and "engine: offline" in shown["text/html"]
+    assert shown["text/markdown"].startswith("# Reset a password")
     report = sopgen.check_sop("# Purpose\nDo it promptly.\n", "basic")
-    assert "<mark>promptly</mark>" in report._repr_html_()
+    assert "<mark>promptly</mark>" in shell.display_formatter.format(report)[0]["text/html"]
     outline = sopgen.outline_sop(brief, use_index=False)
     text = outline._repr_markdown_()
     assert [s.id for s in outline.sections] == ["purpose", "scope", "resources", "procedure", "revision_history"]

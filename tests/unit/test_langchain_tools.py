@@ -58,6 +58,8 @@ def test_tool_schemas_and_errors() -> None:
     schema = tools["sopgen_check"].args_schema.model_json_schema()  # type: ignore[union-attr]
     assert set(schema["properties"]) >= {"text", "path", "profile"}
     # a bad call is reported to the agent as text, not raised out of its loop
-    assert "give either text or path" in str(tools["sopgen_check"].invoke({"profile": "basic"}))
+    assert "give exactly one of text or path" in str(tools["sopgen_check"].invoke({"profile": "basic"}))
+    both = tools["sopgen_check"].invoke({"profile": "basic", "text": "# Purpose\nx\n", "path": "x.md"})
+    assert "give exactly one of text or path" in str(both)
     gaps = tools["sopgen_gaps"].invoke({"paths": [str(ROOT / "corpora" / "de")], "profile": "basic"})
     assert gaps["summary"]["documents"] == 7 and gaps["summary"]["failed"] == 0

@@ -104,5 +104,5 @@ def test_missing_path_directory_and_size_limit(tmp_path: Path) -> None:
         load_document(tmp_path)
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * 300_000)
-    with pytest.raises(DocumentError, match="above the 1 MB limit"):
-        load_document(big, max_bytes=1_000_000)
+    with pytest.raises(DocumentError, match="larger than the 1 MB limit.*--max-mb"):
+        load_document(big, max_bytes=1024 * 1024)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sopgen.batch.limits import Limits
 from sopgen.checks.engine import apply_suppressions, build_context, run_rules
 from sopgen.checks.findings import DocumentReport, Finding, SectionStatus
 from sopgen.checks.rules import compiled_rules
 from sopgen.config import RuleSettings
 from sopgen.documents import Document, load_bytes, load_document
 from sopgen.documents.classify import detect_sections
+from sopgen.documents.names import display_name
 from sopgen.errors import SopgenError
 from sopgen.schema import Profile, load_profile
 
@@ -109,11 +111,11 @@ def check_text(text: str, profile: Profile | str = "full", *, language: str | No
 
 
 def check_path(path: str | Path, profile: Profile | str = "full", rules: RuleSettings | None = None,
-               display_path: str | None = None) -> DocumentReport:
+               display_path: str | None = None, limits: Limits | None = None) -> DocumentReport:
     """Load and check one file; a file that cannot be read becomes a report with `error` set."""
-    shown = display_path or str(path)
+    shown = display_path or display_name(str(path))
     try:
-        doc = load_document(path, display_path=shown)
+        doc = load_document(path, display_path=shown, limits=limits)
     except SopgenError as exc:
         return DocumentReport(path=shown, error=str(exc))
     return check_document(doc, profile, rules)

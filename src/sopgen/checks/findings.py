@@ -59,11 +59,6 @@ class DocumentReport(BaseModel):
             out[f.category] += 1
         return out
 
-    def _repr_html_(self) -> str:
-        from sopgen.checks.output import report_html_fragment
-
-        return report_html_fragment(self)
-
 
 class Summary(BaseModel):
     documents: int
@@ -91,8 +86,3 @@ class Report(BaseModel):
             summary=Summary(documents=len(documents), failed=sum(1 for d in documents if d.error),
                             missing_by_section=missing),
         )
-
-    def _repr_html_(self) -> str:
-        from sopgen.checks.output import heatmap_html
-
-        return heatmap_html(self)

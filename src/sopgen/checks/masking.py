@@ -17,18 +17,18 @@ _HTML_NAMES = (
     "small|span|strong|style|sub|summary|sup|table|tbody|td|th|thead|title|tr|tt|u|ul|script|article|main|figure"
 )
 _PATTERNS = [
-    re.compile(r"<!--.*?-->", re.S),
     re.compile(rf"</?(?:{_HTML_NAMES})(?:\s[^<>]*)?/?>", re.I),
     re.compile(r"``[^`\n]+``|`[^`\n]+`"),
     re.compile(r"\]\([^)\s]*\)"),
     re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.I),
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    # starts only where a run of address characters starts, so a long run without '@' is one failed try
+    re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"),
     re.compile(r"(?<![\w\\])(?:/[\w.-]+){2,}/?"),  # file system paths such as /etc/backup.d
     re.compile(r":(?:ref|doc|term|code|file):`[^`]*`"),
 ]
 _QUOTED = re.compile(r"\"[^\"\n]{1,80}\"|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]|«[^»\n]{1,80}»|‚[^‘’\n]{1,60}[‘’]")
 _HTML_TAG_ANY = re.compile(r"<[^<>]*>")
-_HTML_SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_HTML_SKIP_OPEN = re.compile(r"<(script|style)\b", re.I)
 _MAX_LABEL_WORDS = 6
 
 
@@ -45,8 +45,9 @@ def masked_text(doc: Document) -> str:
         if block.kind in ("code", "front_matter", "heading"):
             last_line = min(block.end_line, n_lines)
             spans.append((starts[block.line - 1], starts[last_line] - 1 if last_line < n_lines else len(text)))
+    spans += _delimited(text, "<!--", "-->")
     if doc.format == "html":
-        spans += [m.span() for m in _HTML_SKIP.finditer(text)]
+        spans += _html_skipped(text)
         spans += [m.span() for m in _HTML_TAG_ANY.finditer(text)]
     for pattern in _PATTERNS:
         spans += [m.span() for m in pattern.finditer(text)]
@@ -64,6 +65,33 @@ def masked_text(doc: Document) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _delimited(text: str, opener: str, closer: str) -> list[tuple[int, int]]:
+    """Spans from each opener to the next closer (or the end): one pass, where `opener.*?closer` is
+    quadratic on a text with many openers and no closer."""
+    spans = []
+    pos = text.find(opener)
+    while pos != -1:
+        end = text.find(closer, pos + len(opener))
+        stop = len(text) if end == -1 else end + len(closer)
+        spans.append((pos, stop))
+        pos = text.find(opener, stop)
+    return spans
+
+
+def _html_skipped(text: str) -> list[tuple[int, int]]:
+    """<script> and <style> elements, whole (their content is never prose)."""
+    spans = []
+    lower = text.lower()
+    pos = 0
+    while (m := _HTML_SKIP_OPEN.search(text, pos)) is not None:
+        end = lower.find(f"</{m.group(1).lower()}", m.end())
+        close = lower.find(">", end) if end != -1 else -1
+        stop = len(text) if close == -1 else close + 1
+        spans.append((m.start(), stop))
+        pos = stop
+    return spans
 
 
 def position(starts: list[int], offset: int) -> tuple[int, int]:

@@ -99,7 +99,7 @@ def sarif_dict(report: Report, version: str) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
-    from sopgen import __version__
+    from sopgen._version import __version__
 
     return json.dumps(sarif_dict(report, __version__), ensure_ascii=False, indent=2)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from enum import IntEnum
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -43,6 +46,34 @@ def fail(error: SopgenError | str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     """Print one clear error line to stderr and exit."""
     err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(int(code))
+
+
+def write_output(text: str, output: Path | None, encoding: str = "utf-8") -> None:
+    """Print, or write a report file (its folder created); an unwritable place is a usage error naming it.
+
+    The file is written next to its final name and renamed, so an interrupted run never leaves half a report.
+    """
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(f".{output.name}.partial")
+        partial.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+        os.replace(partial, output)
+    except OSError as exc:
+        fail(f"{output}: cannot write the output: {exc.strerror or exc} (choose another --output)")
+
+
+def with_limits(settings: Settings, timeout: float | None, memory_mb: int | None, max_mb: float | None) -> Settings:
+    """Settings whose per-document budgets are overridden by --timeout, --memory-mb and --max-mb."""
+    update = {k: v for k, v in (("timeout_s", timeout), ("memory_mb", memory_mb), ("max_file_mb", max_mb)) if v is not None}
+    return settings.model_copy(update={"limits": settings.limits.model_copy(update=update)}) if update else settings
+
+
+TIMEOUT_HELP = "Seconds one document may take before it becomes an error entry (default 20)."
+MEMORY_HELP = "Memory in MB one document may use before it becomes an error entry (default 1024; 0: none)."
+MAX_MB_HELP = "Largest file in MB that is read (default 20)."
 
 
 def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:

@@ -8,20 +8,24 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sopgen.checks import check_path
+from sopgen.checks.batch import check_files
 from sopgen.checks.findings import SEVERITY_RANK, DocumentReport, Report
 from sopgen.checks.output import render_json, render_sarif, render_text
-from sopgen.cli.app import ExitCode, app, err_console, fail, settings_and_profile
+from sopgen.cli.app import (
+    MAX_MB_HELP,
+    MEMORY_HELP,
+    TIMEOUT_HELP,
+    ExitCode,
+    app,
+    err_console,
+    fail,
+    settings_and_profile,
+    with_limits,
+    write_output,
+)
 from sopgen.config import Settings
+from sopgen.documents.names import display_name
 from sopgen.errors import SopgenError
-
-
-def write_output(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text + "\n", encoding="utf-8")
 
 
 def _review(documents: list[DocumentReport], files: list[Path], settings: Settings) -> list[DocumentReport]:
@@ -58,6 +62,10 @@ def check_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Rule id to switch off (repeatable).")] = None,
     review: Annotated[bool, typer.Option("--review", help="Also ask the configured model to review (rule llm-review).")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
+    memory_mb: Annotated[int | None, typer.Option("--memory-mb", min=0, help=MEMORY_HELP)] = None,
+    max_mb: Annotated[float | None, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = None,
 ) -> None:
     """Check SOPs against a profile: missing/empty sections and ambiguous wording (en, de, ru).
 
@@ -74,8 +82,12 @@ def check_cmd(
     if fail_on not in SEVERITY_RANK:
         fail(f"--fail-on must be error, warning or info, not '{fail_on}'")
     settings, prof = settings_and_profile(profile)
+    settings = with_limits(settings, timeout, memory_mb, max_mb)
     rules = settings.checks.model_copy(update={"disable": [*settings.checks.disable, *(disable or [])]})
-    documents = [check_path(f, prof, rules, display_path=str(f)) for f in files]
+    shown = [display_name(str(f)) for f in files]
+    by_path = {r.path: r for r in check_files(zip(map(str, files), shown, strict=True), prof, rules,
+                                              settings.limits, jobs)}
+    documents = [by_path[s] for s in shown]
     if review:
         documents = _review(documents, files, settings)
     report = Report.build(prof.name, documents)

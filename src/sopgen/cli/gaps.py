@@ -12,7 +12,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sopgen.checks.findings import DocumentReport
 from sopgen.checks.output import render_json, render_sarif
-from sopgen.cli.app import ExitCode, app, err_console, fail, settings_and_profile
+from sopgen.cli.app import (
+    MAX_MB_HELP,
+    MEMORY_HELP,
+    TIMEOUT_HELP,
+    ExitCode,
+    app,
+    err_console,
+    fail,
+    settings_and_profile,
+    with_limits,
+    write_output,
+)
 from sopgen.documents.walk import Skipped
 from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
 from sopgen.gaps.reports import CSV_ENCODING
@@ -30,6 +41,9 @@ def gaps_cmd(
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse cached results of unchanged files.")] = False,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
+    memory_mb: Annotated[int | None, typer.Option("--memory-mb", min=0, help=MEMORY_HELP)] = None,
+    max_mb: Annotated[float | None, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = None,
 ) -> None:
     """Gap analysis of many documents: which sections each has or lacks, ambiguous wording, a score.
 
@@ -47,6 +61,7 @@ def gaps_cmd(
     if fmt not in FORMATS and fmt not in exporters:
         fail(f"--format must be one of {', '.join([*FORMATS, *exporters])}, not '{fmt}'")
     settings, prof = settings_and_profile(profile)
+    settings = with_limits(settings, timeout, memory_mb, max_mb)
     tty = sys.stderr.isatty()
     bar = Progress(TextColumn("[bold]gaps[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
                    TimeRemainingColumn(), console=err_console, transient=True) if tty else None
@@ -73,7 +88,8 @@ def gaps_cmd(
 
     try:
         report = analyze_gaps(paths, prof, jobs=jobs, resume=resume, cache_dir=settings.cache_dir, include=include,
-                              exclude=exclude, rules=settings.checks, progress=on_done, on_start=on_start)
+                              exclude=exclude, rules=settings.checks, progress=on_done, on_start=on_start,
+                              limits=settings.limits)
     finally:
         if bar is not None:
             bar.stop()
@@ -83,11 +99,8 @@ def gaps_cmd(
     else:
         writers = {"json": render_json, "sarif": render_sarif, "csv": render_csv, "html": render_html, **exporters}
         text = str(writers[fmt](report))
-        if output is None:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding=CSV_ENCODING if fmt == "csv" else "utf-8")
+        write_output(text, output, CSV_ENCODING if fmt == "csv" else "utf-8")
+        if output is not None:
             err_console.print(f"wrote {output}", highlight=False)
     for d in report.documents:
         if d.error:

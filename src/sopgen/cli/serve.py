@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sopgen.cli.app import app, fail
+from sopgen.config import load_settings
 from sopgen.errors import SopgenError
 
 
@@ -17,6 +19,11 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", help="Port for --http.")] = 8765,
     store: Annotated[str | None, typer.Option("--store", "-s", help="Index for the search/draft tools.")] = None,
     no_index: Annotated[bool, typer.Option("--no-index", help="Draft without retrieval.")] = False,
+    root: Annotated[Path, typer.Option("--root", help="Folder outside which no tool reads or writes.")] = Path("."),
+    token: Annotated[str | None, typer.Option("--token", envvar="SOPGEN_MCP_TOKEN",
+                                              help="Bearer token for --http (default: generated, printed).")] = None,
+    allow_origin: Annotated[list[str] | None, typer.Option("--allow-origin",
+                                                           help="Browser Origin allowed over --http (repeatable).")] = None,
 ) -> None:
     """Serve sopgen's tools (search, outline, draft, check, gaps) and profiles over MCP.
 
@@ -28,9 +35,12 @@ def serve_cmd(
     """
     if not mcp:
         fail("say which server: --mcp")
+    if not root.is_dir():
+        fail(f"{root}: --root must be an existing folder")
     from sopgen.integrations.mcp_server import serve
 
     try:
-        serve(http=http, port=port, store=store, use_index=not no_index)
+        serve(http=http, port=port, store=store, use_index=not no_index, root=root, token=token,
+              origins=allow_origin or [], limits=load_settings().limits)
     except SopgenError as exc:
         fail(exc)

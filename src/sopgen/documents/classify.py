@@ -49,7 +49,7 @@ _PREPOSITION = re.compile(r"\s(?:during|in case of|im|beim|bei|während|am|пр�
 # the first line of a paragraph that is really a heading the loader did not see: short, no sentence end
 _LABEL_LINE = re.compile(r"^[\W\d_]*[A-ZÄÖÜА-ЯЁa-zäöüßа-яё][^.;,]{0,58}$")
 _CAPS_PREFIX = re.compile(r"^\s*([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁß /&,-]{3,58}?)\s{3,}\S")
-_MARKUP = re.compile(r"^[\s*_#=>|]+|[\s*_#=|]+$")
+_MARKUP_LEAD, _MARKUP_TRAIL = " \t\n\r\f\v*_#=>|", " \t\n\r\f\v*_#=|"  # str.strip: linear, unlike a '[...]+$' regex
 _SECTION_NAME_CONFIDENCE = 0.9  # an alias covering most of the heading: the heading names a section
 _TITLE_LINES = 4
 _SENTENCE_PUNCT = re.compile(r"[.,;]")  # a first heading this close to the top (after a letterhead line or two) is the title
@@ -239,7 +239,7 @@ def _label_line(doc: Document, block: Block, following: Block | None) -> str | N
     caps = _CAPS_PREFIX.match(raw)
     if caps is not None and len(caps.group(1).split()) >= 2:
         return caps.group(1).strip(" -")
-    first = _MARKUP.sub("", raw).strip()
+    first = raw.lstrip(_MARKUP_LEAD).rstrip(_MARKUP_TRAIL).strip()
     if not first or not _LABEL_LINE.match(first) or len(first.split()) > 8:
         return None
     if first.endswith(("?", ":", "!")) or first.isupper():

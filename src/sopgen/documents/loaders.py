@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+from sopgen.batch.limits import Limits
 from sopgen.documents.encoding import UndecodableError, decode_bytes, normalise_newlines
 from sopgen.documents.language import detect_language
 from sopgen.documents.model import Block, DocFormat, Document
+from sopgen.documents.names import display_name
 from sopgen.documents.structure import build_sections, parse_text
 from sopgen.errors import DocumentError
 
@@ -29,7 +33,49 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in EXTENSIONS or path.suffix.lower() in plugin_loaders()
 
 
-def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT, display_path: str | None = None) -> Document:
+def read_bounded(path: Path, max_bytes: int, shown: str) -> bytes:
+    """The bytes of a regular file, at most `max_bytes` of them counted as read.
+
+    `stat` cannot be trusted for this: a link to /dev/zero reports 0 bytes and never ends, and a FIFO
+    blocks the reader forever. Links are resolved first, so only a regular file is ever opened.
+    """
+    try:
+        info = path.stat()  # follows links
+    except FileNotFoundError:
+        raise DocumentError("file not found", path=shown, hint="check the path") from None
+    except PermissionError:
+        raise DocumentError("permission denied", path=shown, hint="check the file's read permissions") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}", path=shown) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocumentError("is a directory, not a file", path=shown, hint="pass files, or use 'sopgen gaps' on folders")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or \
+            stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file"
+        raise DocumentError(f"is {kind}, not a regular file", path=shown, hint="only regular files are read")
+    too_big = DocumentError(
+        f"file is larger than the {max_bytes / 1024 / 1024:.3g} MB limit", path=shown,
+        hint="split it, or raise the limit with --max-mb (SOPGEN_LIMITS__MAX_FILE_MB)",
+    )
+    if info.st_size > max_bytes:
+        raise too_big
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped between stat and open
+                raise DocumentError("is not a regular file", path=shown, hint="only regular files are read")
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise DocumentError("permission denied", path=shown, hint="check the file's read permissions") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}", path=shown) from None
+    if len(data) > max_bytes:
+        raise too_big
+    return data
+
+
+def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT, display_path: str | None = None,
+                  limits: Limits | None = None) -> Document:
     """Read, decode and structure one file.
 
     >>> import tempfile, pathlib
@@ -39,30 +85,22 @@ def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT, displ
     ['Purpose', 'Steps']
     """
     path = Path(path)
-    shown = display_path or str(path)
-    if not path.exists():
-        raise DocumentError("file not found", path=shown, hint="check the path")
-    if path.is_dir():
-        raise DocumentError("is a directory, not a file", path=shown, hint="pass files, or use 'sopgen gaps' on folders")
+    shown = display_path or display_name(str(path))
+    if limits is not None:
+        max_bytes = limits.max_bytes
     suffix = path.suffix.lower()
     from sopgen.plugins import plugin_loaders
 
     plugin = plugin_loaders().get(suffix)
     if suffix not in EXTENSIONS and plugin is None:
+        if not path.exists() and not path.is_symlink():
+            raise DocumentError("file not found", path=shown, hint="check the path")
+        if path.is_dir():
+            raise DocumentError("is a directory, not a file", path=shown,
+                                hint="pass files, or use 'sopgen gaps' on folders")
         known = ", ".join(sorted(EXTENSIONS))
         raise DocumentError(f"unsupported file type '{suffix or '(none)'}'", path=shown, hint=f"supported: {known}")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DocumentError(
-                f"file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.0f} MB limit",
-                path=shown, hint="split it, or raise the limit with --max-mb",
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise DocumentError("permission denied", path=shown, hint="check the file's read permissions") from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}", path=shown) from None
+    data = read_bounded(path, max_bytes, shown)
     if plugin is not None and suffix not in EXTENSIONS:
         doc = plugin(path)
         if not isinstance(doc, Document):
@@ -71,15 +109,15 @@ def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT, displ
     if not data.strip():
         raise DocumentError("file is empty", path=shown, hint="nothing to analyse")
     fmt = EXTENSIONS[suffix]
-    return load_bytes(data, fmt, shown)
+    return load_bytes(data, fmt, shown, limits=limits)
 
 
-def load_bytes(data: bytes, fmt: DocFormat, path: str) -> Document:
+def load_bytes(data: bytes, fmt: DocFormat, path: str, *, limits: Limits | None = None) -> Document:
     """Build a Document from raw bytes of a known format."""
     digest = hashlib.sha256(data).hexdigest()
     encoding: str | None
     if fmt == "docx":
-        text, blocks = _docx(data, path)
+        text, blocks = _docx(data, path, limits or Limits())
         encoding = None
     elif fmt == "pdf":
         text = _pdf(data, path)
@@ -214,8 +252,28 @@ def _html(text: str) -> list[Block]:
     return parser.blocks
 
 
-def _docx(data: bytes, path: str) -> tuple[str, list[Block]]:
+def _check_zip(data: bytes, path: str, limits: Limits) -> None:
+    """Refuse a zip bomb before anything inflates it: entry count and declared sizes (zipfile stops reading
+    an entry at its declared size, so a lying header cannot get past this either)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DocumentError(f"not a valid .docx (corrupt or truncated): {exc}", path=path) from None
+    if len(infos) > limits.max_zip_entries:
+        raise DocumentError(f"document has {len(infos)} parts, above the limit of {limits.max_zip_entries}",
+                            path=path, hint="is this really a Word document?")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > limits.max_unpacked_mb * 1024 * 1024:
+        raise DocumentError(
+            f"document too large once unpacked ({unpacked / 1024 / 1024:.0f} MB, limit {limits.max_unpacked_mb:g} MB)",
+            path=path, hint="raise SOPGEN_LIMITS__MAX_UNPACKED_MB if it is genuine",
+        )
+
+
+def _docx(data: bytes, path: str, limits: Limits) -> tuple[str, list[Block]]:
     """Paragraphs and tables in body order; Word heading styles and list numbering become structure."""
+    _check_zip(data, path, limits)
     try:
         import docx
         from docx.document import Document as DocxDocument

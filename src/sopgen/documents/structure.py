@@ -11,14 +11,14 @@ from collections.abc import Iterable
 
 from sopgen.documents.model import Block, DocSection
 
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(\S.*)$")  # closing #s are stripped in code: linear
 _UNDERLINE = re.compile(r"^\s*([=\-~^*+#`'\"])\1{2,}\s*$")
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _ORDERED = re.compile(r"^(\s*)(\d{1,3}(?:\.\d{1,3})*)([.)]?)\s+(\S.*)$")
 _LETTERED = re.compile(r"^(\s*)([a-zа-я])([.)])\s+(\S.*)$")
 _STEP_WORD = re.compile(r"^(\s*)((?:step|schritt|шаг|этап)\s+\d+)\s*[:.)\-–]\s*(\S.*)$", re.I)
 _BULLET = re.compile(r"^(\s*)([-*+•–·▪◦□☐]|\[[ xX]\])\s+(\S.*)$")
-_BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
+_BOLD = re.compile(r"^(\*\*|__)(\S.*?)\1[ \t]?:?$")  # on stripped lines of at most _MAX_HEADING_CHARS
 _ROMAN = re.compile(r"^\s*([IVX]{1,5}|[A-Z])[.)]\s+(\S.{0,80})$")
 _SECTION_WORD = re.compile(r"^\s*(?:section|abschnitt|kapitel|раздел|глава|§)\s*(\d+(?:\.\d+)*)\.?\s*[:.\-–]?\s*(.*)$", re.I)
 _TABLE = re.compile(r"^\s*(\|.*\||\+[-=+]+\+)\s*$")
@@ -42,6 +42,18 @@ def _is_caps_heading(line: str) -> bool:
         and len(words) <= 10
         and not line.rstrip().endswith((".", ";", ","))
     )
+
+
+_MAX_HEADING_CHARS = 300  # nothing longer is a heading; also bounds every heading pattern's work
+
+
+def _atx_text(content: str) -> str:
+    """ATX heading text without the optional closing run of '#' (done here, not in the pattern)."""
+    text = content.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    return text
 
 
 def _heading_like(text: str, max_words: int = 9) -> bool:
@@ -191,11 +203,11 @@ def _match_heading(raw: str, lines: list[str], i: int, following: str, in_paragr
     line_no = i + 1
     m = _ATX.match(raw)
     if m:
-        return Block(kind="heading", text=clean_inline(m.group(2)), line=line_no, end_line=line_no,
+        return Block(kind="heading", text=clean_inline(_atx_text(m.group(2))), line=line_no, end_line=line_no,
                      level=len(m.group(1)), style="atx")
-    if in_paragraph:
-        return None
     stripped = raw.strip()
+    if in_paragraph or len(stripped) > _MAX_HEADING_CHARS:
+        return None
     m = _SECTION_WORD.match(stripped)
     if m and (m.group(2) == "" or _heading_like(m.group(2), 10)):
         return Block(kind="heading", text=clean_inline(m.group(2) or stripped), line=line_no, end_line=line_no,

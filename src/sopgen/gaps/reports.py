@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from sopgen.checks.findings import Report
+from sopgen.htmlsafe import script_json, with_csp
 
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel open UTF-8 (umlauts, Cyrillic) correctly
 
@@ -62,8 +62,8 @@ def render_table(report: Report, console: Console, top: int = 20) -> None:
 
 def render_html(report: Report) -> str:
     """One self-contained page: heatmap (documents x sections), filters, sorting, per-document findings."""
-    data = json.dumps(_page_data(report), ensure_ascii=False).replace("</", "<\\/")
-    return _TEMPLATE.replace("__DATA__", data).replace("__TITLE__", html.escape(f"sopgen gap report ({report.profile})"))
+    page = _TEMPLATE.replace("__TITLE__", html.escape(f"sopgen gap report ({report.profile})"))
+    return with_csp(page.replace("__DATA__", script_json(_page_data(report))))
 
 
 def _page_data(report: Report) -> dict[str, object]:

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from sopgen import __version__
-from sopgen.checks import check_path
+from sopgen._version import __version__
+from sopgen.batch.limits import Limits
+from sopgen.checks.batch import check_files
 from sopgen.checks.findings import DocumentReport, Report
 from sopgen.checks.rules import data_fingerprint
 from sopgen.config import RuleSettings
+from sopgen.documents.loaders import read_bounded
 from sopgen.documents.walk import Skipped, Target, collect
+from sopgen.errors import SopgenError
 from sopgen.gaps.cache import ResultCache
 from sopgen.schema import Profile, load_profile
 
 Progress = Callable[[DocumentReport, bool], None]  # (finished report, came from cache)
-
-
-def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings) -> DocumentReport:
-    try:
-        return check_path(path, profile, rules, display_path=shown)
-    except Exception as exc:  # a bug on one document must not end the batch
-        return DocumentReport(path=shown, error=f"internal error while analysing: {exc!r}")
 
 
 def _fingerprint(profile: Profile, rules: RuleSettings) -> str:
@@ -33,14 +26,11 @@ def _fingerprint(profile: Profile, rules: RuleSettings) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _content_hash(path: Path) -> str | None:
+def _content_hash(path: Path, limits: Limits) -> str | None:
+    """Hash of what would be analysed; None for anything unreadable (the worker then reports why)."""
     try:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bounded(path, limits.max_bytes, str(path))).hexdigest()
+    except SopgenError:
         return None
 
 
@@ -56,6 +46,8 @@ def analyze_gaps(
     rules: RuleSettings | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int, list[Skipped]], None] | None = None,
+    limits: Limits | None = None,
+    root: str | None = None,
 ) -> Report:
     """Analyse every supported document under `paths` against a profile.
 
@@ -67,7 +59,8 @@ def analyze_gaps(
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     rules = rules or RuleSettings()
-    targets, skipped, broken = collect([str(p) for p in paths], include, exclude)
+    limits = limits or Limits()
+    targets, skipped, broken = collect([str(p) for p in paths], include, exclude, root)
     if on_start:
         on_start(len(targets) + len(broken), skipped)
     results: dict[str, DocumentReport] = {}
@@ -80,7 +73,7 @@ def analyze_gaps(
     todo: list[tuple[Target, str | None]] = []
     try:
         for t in targets:
-            content = _content_hash(t.path)
+            content = _content_hash(t.path, limits)
             key = ResultCache.key(content, fingerprint) if content else None
             cached = cache.get(key) if (resume and key) else None
             if cached is not None:
@@ -97,47 +90,11 @@ def analyze_gaps(
             if progress:
                 progress(report, False)
 
-        workers = jobs or os.cpu_count() or 1
-        if workers <= 1 or len(todo) <= 1:
-            for t, key in todo:
-                finish(t, key, _analyse(str(t.path), t.shown, profile, rules))
-        else:
-            _parallel(todo, workers, profile, rules, finish)
+        by_shown = {t.shown: (t, key) for t, key in todo}
+        for report in check_files([(str(t.path), t.shown) for t, _ in todo], profile, rules, limits, jobs):
+            t, key = by_shown[report.path]
+            finish(t, key, report)
     finally:
         cache.close()
     order = [t.shown for t in broken] + [t.shown for t in targets]
     return Report.build(profile.name, [results[s] for s in order if s in results])
-
-
-def _parallel(todo: list[tuple[Target, str | None]], workers: int, profile: Profile, rules: RuleSettings,
-              finish: Callable[[Target, str | None, DocumentReport], None]) -> None:
-    """Run in worker processes; if a worker dies, finish the rest one by one so one crash loses one file."""
-    pending = {item[0].shown: item for item in todo}  # what has not finished yet, in submission order
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures: dict[Future[DocumentReport], tuple[Target, str | None]] = {}
-            queue = iter(list(pending.values()))
-            for item in queue:
-                futures[pool.submit(_analyse, str(item[0].path), item[0].shown, profile, rules)] = item
-                if len(futures) >= workers * 4:
-                    break
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    target, key = futures.pop(fut)
-                    finish(target, key, fut.result())
-                    del pending[target.shown]
-                for item in queue:
-                    futures[pool.submit(_analyse, str(item[0].path), item[0].shown, profile, rules)] = item
-                    if len(futures) >= workers * 4:
-                        break
-    except BrokenProcessPool:
-        for target, key in list(pending.values()):
-            with ProcessPoolExecutor(max_workers=1) as solo:
-                try:
-                    report = solo.submit(_analyse, str(target.path), target.shown, profile, rules).result()
-                except BrokenProcessPool:
-                    report = DocumentReport(path=target.shown, error=f"{target.shown}: the worker process crashed "
-                                            "while analysing this file")
-            finish(target, key, report)
-            del pending[target.shown]

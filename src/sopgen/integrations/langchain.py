@@ -29,6 +29,14 @@ def _reported(fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _validation_message(exc: Exception) -> str:
+    """An invalid call, told to the agent in words it can act on (not raised out of its loop)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "invalid arguments: " + "; ".join(str(e.get("msg", e)) for e in errors())
+    return f"invalid arguments: {exc}"
+
+
 def make_tools(store: str | None = None, use_index: bool = True) -> list[StructuredTool]:
     """The five sopgen tools, bound to one index (`store`, default from settings)."""
 
@@ -55,5 +63,6 @@ def make_tools(store: str | None = None, use_index: bool = True) -> list[Structu
         ("sopgen_gaps", gaps, ops.GapsArgs),
     ]
     return [StructuredTool.from_function(func=_reported(fn), name=name, description=(schema.__doc__ or name).strip(),
-                                         args_schema=schema, handle_tool_error=True)
+                                         args_schema=schema, handle_tool_error=True,
+                                         handle_validation_error=_validation_message)
             for name, fn, schema in specs]

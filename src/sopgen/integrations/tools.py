@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from sopgen.schema import Brief
+from sopgen.batch.limits import Limits
+from sopgen.batch.pool import BoundedPool
+from sopgen.errors import SopgenError
+from sopgen.integrations.confine import Confinement
+from sopgen.schema import Brief, Profile
 
 
 class SearchArgs(BaseModel):
@@ -21,8 +25,14 @@ class SearchArgs(BaseModel):
 class CheckArgs(BaseModel):
     """Check a SOP (Markdown text or a file path) for missing sections and ambiguous wording."""
 
-    text: str | None = Field(None, description="The SOP as Markdown text.")
+    text: str | None = Field(None, description="The SOP as Markdown text.", max_length=2_000_000)
     path: str | None = Field(None, description="Or a path to a SOP file (md, txt, rst, html, docx, pdf).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CheckArgs:
+        if (self.text is None) == (self.path is None):
+            raise ValueError("give exactly one of text or path")
+        return self
     profile: str = Field("full", description="Schema profile, e.g. full, basic, gmp, runbook.")
     language: Literal["en", "de", "ru"] | None = Field(None, description="Override language detection.")
 
@@ -46,19 +56,44 @@ def run_search(args: SearchArgs, store: str | None = None) -> list[dict[str, Any
             for h in hits]
 
 
-def run_check(args: CheckArgs) -> dict[str, Any]:
-    from sopgen.api import check_sop
+def _check_task(text: str | None, path: str | None, profile: Profile, language: str | None,
+                limits: Limits) -> dict[str, Any]:
+    """One check, run inside a bounded worker (so a hostile text cannot hold the caller)."""
+    from sopgen.checks import check_path, check_text
+    from sopgen.errors import DocumentError
 
-    if not args.text and not args.path:
-        raise ValueError("give either text or path")
-    report = check_sop(args.text if args.text else str(args.path), args.profile, language=args.language)
+    if text is not None:
+        if len(text.encode("utf-8")) > limits.max_bytes:
+            raise DocumentError("text is larger than the size limit", path="<text>", hint="send a smaller SOP")
+        return check_text(text, profile, language=language).model_dump(mode="json")
+    report = check_path(str(path), profile, display_path=str(path), limits=limits)
     return report.model_dump(mode="json")
 
 
-def run_gaps(args: GapsArgs) -> dict[str, Any]:
-    from sopgen.gaps import analyze_gaps
+def run_check(args: CheckArgs, box: Confinement | None = None, pool: BoundedPool | None = None) -> dict[str, Any]:
+    """`check` for an assistant: paths confined to `box`, work bounded by `pool`'s limits."""
+    from sopgen.schema import load_profile
 
-    return analyze_gaps(args.paths, args.profile, jobs=1).model_dump(mode="json")
+    profile = box.profile(args.profile) if box else load_profile(args.profile)
+    path = None
+    if args.path is not None:
+        path = str(box.path(args.path)) if box else args.path
+    if pool is None:
+        return _check_task(args.text, path, profile, args.language, Limits())
+    outcome = pool.run("check", args.text, path, profile, args.language, pool.limits)
+    if outcome.error is not None:
+        raise SopgenError(outcome.error, path=args.path or "<text>")
+    return outcome.result  # type: ignore[no-any-return]
+
+
+def run_gaps(args: GapsArgs, box: Confinement | None = None, limits: Limits | None = None) -> dict[str, Any]:
+    from sopgen.gaps import analyze_gaps
+    from sopgen.schema import load_profile
+
+    profile = box.profile(args.profile) if box else load_profile(args.profile)
+    paths = [str(box.path(p)) for p in args.paths] if box else args.paths
+    root = str(box.root) if box else None
+    return analyze_gaps(paths, profile, jobs=1, limits=limits, root=root).model_dump(mode="json")
 
 
 def run_outline(args: BriefArgs, store: str | None = None, use_index: bool = True) -> dict[str, Any]:

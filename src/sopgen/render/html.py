@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import re
 
+from sopgen.htmlsafe import with_csp
 from sopgen.render.markdown import render_markdown
 from sopgen.schema import SOP
 
+_SOURCE_KEY = re.compile(r"^\[(S\d{1,4})\]")
+
 
 def _inline(text: str) -> str:
-    import re
-
     t = html.escape(text)
     t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
     t = re.sub(r"\[(S\d+)\]", r'<a href="#\1">[\1]</a>', t)
@@ -47,9 +49,8 @@ def render_html(sop: SOP) -> str:
                 body.append(f"<{tag}>")
                 in_list = tag
             item = line.split(" ", 1)[1] if " " in line else line
-            anchor = ""
-            if item.startswith("[S") and "]" in item:
-                anchor = f' id="{item[1:item.index("]")]}"'
+            key = _SOURCE_KEY.match(item)  # a Sources entry gets an anchor; its id is only ever S<digits>
+            anchor = f' id="{key.group(1)}"' if key else ""
             body.append(f"<li{anchor}>{_inline(item)}</li>")
         elif line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|")]
@@ -69,5 +70,7 @@ def render_html(sop: SOP) -> str:
     style = ("body{font-family:system-ui,sans-serif;max-width:900px;margin:24px auto;color:#222}"
              "table{border-collapse:collapse}td{border:1px solid #ccc;padding:4px 8px}mark{background:#ffe082}"
              ".meta{color:#666;font-size:13px}")
-    return (f'<!DOCTYPE html><html lang="{sop.language}"><head><meta charset="utf-8"><title>{html.escape(sop.title)}'
-            f"</title><style>{style}</style></head><body><p class=\"meta\">{meta}</p>{''.join(body)}</body></html>")
+    return with_csp(
+        f'<!DOCTYPE html><html lang="{html.escape(sop.language)}"><head><meta charset="utf-8"><title>'
+        f"{html.escape(sop.title)}</title><style>{style}</style></head><body><p class=\"meta\">{meta}</p>"
+        f"{''.join(body)}</body></html>")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from sopgen import __version__
+from sopgen._version import __version__
 from sopgen.render.common import mermaid, step_lines, writer_lines
 from sopgen.schema import SOP
 

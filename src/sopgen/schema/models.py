@@ -105,7 +105,7 @@ class Outline(_Model):
 
 
 class SOP(_Model):
-    """A drafted SOP with its provenance. Displays itself as a formatted document in notebooks."""
+    """A drafted SOP with its provenance (notebooks display it formatted: see integrations.notebook)."""
 
     title: str
     language: Language
@@ -120,13 +120,3 @@ class SOP(_Model):
     roles: list[Role] = Field(default_factory=list)
     usage: dict[str, Any] = Field(default_factory=dict, description="Model calls, tokens, cache hits, cost estimate.")
     outline_written_by: str | None = Field(None, description="Engine that planned the outline, where it differs.")
-
-    def _repr_html_(self) -> str:
-        from sopgen.render.html import render_html
-
-        return render_html(self)
-
-    def _repr_markdown_(self) -> str:
-        from sopgen.render.markdown import render_markdown
-
-        return render_markdown(self, with_front_matter=False)

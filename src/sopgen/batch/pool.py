@@ -1,0 +1,261 @@
+"""A worker pool that bounds every task in time and memory and never outlives its parent.
+
+`concurrent.futures.ProcessPoolExecutor` cannot stop one runaway task: a file that sends a regular
+expression into a long search holds its worker (and the batch) for as long as it likes, and a worker killed
+by the kernel breaks the whole pool. Here every task runs in a worker process with an address-space limit;
+a task that passes its deadline has its worker killed and replaced, and a worker that dies loses only the
+task it held. Workers ask the kernel to kill them when the parent dies (Linux `PR_SET_PDEATHSIG`), so a
+`kill -9` of the command leaves no orphans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+from sopgen.batch.limits import Limits
+
+K = TypeVar("K")
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[K]):
+    """What one task ended in: a result, or an error message (timed out, out of memory, crashed)."""
+
+    key: K
+    result: Any = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _worker_main(conn: Connection, func: Callable[..., Any], memory_mb: int, parent: int) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if memory_mb > 0:
+        limit = _vm_size() + memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        key, args = task
+        try:
+            conn.send((key, "ok", func(*args)))
+        except MemoryError:
+            with contextlib.suppress(Exception):
+                conn.send((key, "oom", None))
+            os._exit(3)  # a heap that hit the limit is not worth reusing
+        except Exception as exc:  # a bug on one input must not end the worker
+            try:
+                conn.send((key, "error", f"internal error: {exc!r}"[:2000]))
+            except Exception:
+                os._exit(4)
+
+
+class _Worker:
+    def __init__(self, ctx: Any, func: Callable[..., Any], memory_mb: int) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, func, memory_mb, os.getpid()), daemon=True)
+        self.process.start()
+        child.close()
+        self.key: Any = None
+        self.started = 0.0
+
+    def send(self, key: Any, args: tuple[Any, ...]) -> None:
+        self.key, self.started = key, time.monotonic()
+        self.conn.send((key, args))
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.process.kill()
+        self.process.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError, BrokenPipeError):
+            self.conn.send(None)
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.kill()
+
+
+def _context(method: str | None) -> Any:
+    # fork is cheapest and keeps what the parent imported (a CLI run); a long-lived threaded server
+    # asks for "forkserver", whose workers start from a clean process and cannot inherit a held lock.
+    if method == "forkserver":
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sopgen.checks"])
+        return ctx
+    return multiprocessing.get_context(method or ("fork" if sys.platform.startswith("linux") else "spawn"))
+
+
+class BoundedPool:
+    """`workers` processes running `func(*args)`, each call limited by `limits.timeout_s` and `memory_mb`.
+
+    >>> with BoundedPool(len, workers=1) as pool:
+    ...     [o.result for o in pool.imap_unordered([("a", ("abc",))])]
+    [3]
+    """
+
+    def __init__(self, func: Callable[..., Any], workers: int = 1, limits: Limits | None = None,
+                 start_method: str | None = None) -> None:
+        self.func = func
+        self.limits = limits or Limits()
+        self.size = max(1, workers)
+        self._ctx = _context(start_method)
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self.func, self.limits.memory_mb)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        return self._spawn()
+
+    def _error_for(self, status: str) -> str:
+        if status == "timeout":
+            return f"timed out after {self.limits.timeout_s:g} s (raise the limit with --timeout)"
+        if status == "oom":
+            return (f"ran out of memory (limit {self.limits.memory_mb} MB per document; "
+                    "raise it with --memory-mb)")
+        return "the worker process crashed while handling this file"
+
+    def _collect(self, worker: _Worker) -> tuple[Any, str, Any] | None:
+        try:
+            return worker.conn.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            return None
+
+    def run(self, key: K, *args: Any) -> Outcome[K]:
+        """One task, blocking; thread-safe (a server's request threads share the pool)."""
+        worker = self._idle.get()
+        try:
+            worker.send(key, args)
+        except (OSError, BrokenPipeError):
+            worker = self._replace(worker)
+            worker.send(key, args)
+        ready = worker.conn.poll(self.limits.timeout_s)
+        message = self._collect(worker) if ready else None
+        seconds = time.monotonic() - worker.started
+        if message is None:
+            status = "timeout" if not ready else ("oom" if worker.process.exitcode in (3, -9) else "crash")
+            self._idle.put(self._replace(worker))
+            return Outcome(key, error=self._error_for(status), seconds=seconds)
+        _, status, payload = message
+        if status == "oom":
+            self._idle.put(self._replace(worker))
+            return Outcome(key, error=self._error_for("oom"), seconds=seconds)
+        self._idle.put(worker)
+        if status == "error":
+            return Outcome(key, error=str(payload), seconds=seconds)
+        return Outcome(key, result=payload, seconds=seconds)
+
+    def imap_unordered(self, tasks: Iterable[tuple[K, tuple[Any, ...]]]) -> Iterator[Outcome[K]]:
+        """Every task's outcome as it finishes; runaway and crashing tasks become error outcomes."""
+        todo = iter(tasks)
+        idle = [self._idle.get() for _ in range(self.size)]
+        busy: dict[Connection, _Worker] = {}
+        exhausted = False
+        try:
+            while True:
+                while idle and not exhausted:
+                    task = next(todo, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    worker = idle.pop()
+                    try:
+                        worker.send(*task)
+                    except (OSError, BrokenPipeError):
+                        worker = self._replace(worker)
+                        worker.send(*task)
+                    busy[worker.conn] = worker
+                if not busy:
+                    return
+                now = time.monotonic()
+                deadline = min(w.started for w in busy.values()) + self.limits.timeout_s
+                ready = wait(list(busy), timeout=max(0.0, deadline - now))
+                for conn in ready:
+                    worker = busy.pop(conn)  # type: ignore[call-overload]
+                    message = self._collect(worker)
+                    seconds = time.monotonic() - worker.started
+                    if message is None or message[1] == "oom":
+                        status = "oom" if message is not None or worker.process.exitcode in (3, -9) else "crash"
+                        key = worker.key
+                        idle.append(self._replace(worker))
+                        yield Outcome(key, error=self._error_for(status), seconds=seconds)
+                        continue
+                    key, status, payload = message
+                    idle.append(worker)
+                    if status == "error":
+                        yield Outcome(key, error=str(payload), seconds=seconds)
+                    else:
+                        yield Outcome(key, result=payload, seconds=seconds)
+                now = time.monotonic()
+                for conn, worker in list(busy.items()):
+                    if now - worker.started >= self.limits.timeout_s:
+                        del busy[conn]
+                        key = worker.key
+                        idle.append(self._replace(worker))
+                        yield Outcome(key, error=self._error_for("timeout"), seconds=now - worker.started)
+        finally:
+            for worker in busy.values():  # abandoned mid-run (an exception or a closed generator)
+                idle.append(self._replace(worker))
+            for worker in idle:
+                self._idle.put(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            worker.stop()
+
+    def __enter__(self) -> BoundedPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,45 @@
+"""Checking many files at once: both cores, and every file inside its time and memory budget."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from sopgen.batch.limits import Limits
+from sopgen.batch.pool import BoundedPool
+from sopgen.checks.check import check_path
+from sopgen.checks.findings import DocumentReport
+from sopgen.config import RuleSettings
+from sopgen.schema import Profile
+
+
+def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings, limits: Limits) -> DocumentReport:
+    try:
+        return check_path(path, profile, rules, display_path=shown, limits=limits)
+    except Exception as exc:  # a bug on one document must not end the batch
+        return DocumentReport(path=shown, error=f"{shown}: internal error while analysing: {exc!r}")
+
+
+def check_files(files: Iterable[tuple[str, str]], profile: Profile, rules: RuleSettings | None = None,
+                limits: Limits | None = None, jobs: int | None = None) -> Iterator[DocumentReport]:
+    """Reports for (path, shown) pairs, in the order they finish; a runaway file becomes an error report.
+
+    >>> import tempfile, pathlib
+    >>> from sopgen.schema import load_profile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.md"
+    >>> _ = p.write_text("# Purpose\\nKeep backups.\\n")
+    >>> [r.path for r in check_files([(str(p), "a.md")], load_profile("basic"))]
+    ['a.md']
+    """
+    items = list(files)
+    if not items:
+        return
+    rules, limits = rules or RuleSettings(), limits or Limits()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    tasks = ((shown, (path, shown, profile, rules, limits)) for path, shown in items)
+    with BoundedPool(_analyse, workers, limits) as pool:
+        for outcome in pool.imap_unordered(tasks):
+            if outcome.error is None:
+                yield outcome.result
+            else:
+                yield DocumentReport(path=outcome.key, error=f"{outcome.key}: {outcome.error}")

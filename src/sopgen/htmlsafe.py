@@ -1,0 +1,40 @@
+"""Generated HTML that treats every document and brief string as text, never as markup or script.
+
+Two rules serve every HTML sopgen writes (draft pages, gap reports, notebook views): data embedded in a
+script is JSON with `<`, `>` and `&` escaped, so no document line can close the script or open a comment
+inside it; and each page carries a Content-Security-Policy that allows only its own scripts (by hash), no
+network requests and no inline event handlers, so even a renderer bug cannot run injected script.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from typing import Any
+
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def script_json(data: Any) -> str:
+    """JSON that is inert inside <script>: no '</script>', '<!--' or line separators survive."""
+    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def csp_meta(page: str) -> str:
+    """A CSP <meta> allowing exactly the inline scripts of `page` (by sha256) and inline styles."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode() + "'"
+        for m in _SCRIPT.finditer(page)
+    )
+    policy = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {hashes or chr(39) + 'none' + chr(39)}; "
+              "base-uri 'none'; form-action 'none'")
+    return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
+
+
+def with_csp(page: str) -> str:
+    """`page` with its CSP inserted right after <head> (before any script can run)."""
+    return page.replace("<head>", "<head>" + csp_meta(page), 1)
