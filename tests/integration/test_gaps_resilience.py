@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import sopgen.gaps.runner as runner
+import sopgen.checks.batch as runner
 from sopgen.checks.findings import DocumentReport
 from sopgen.gaps import analyze_gaps
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from sopgen.cli import app
 from sopgen.documents import load_document
+from sopgen.documents.names import identity
 from sopgen.errors import IndexStoreError
 from sopgen.index.chunking import chunk_document
 from sopgen.index.embeddings import E5Embeddings, HashEmbeddings
@@ -151,7 +152,7 @@ def test_killed_index_run_resumes_to_exactly_the_right_chunks(tmp_path: Path) ->
     assert rerun.returncode == 0, rerun.stderr
     expected = {}
     for f in share.iterdir():
-        for c in chunk_document(load_document(f, display_path=os.path.normpath(str(f)))):
+        for c in chunk_document(load_document(f, display_path=identity(str(f)))):  # resolved, relative to cwd
             expected[c.id] = (c.path, c.content_hash, c.doc_hash)
     from sopgen.index.store import open_client
 

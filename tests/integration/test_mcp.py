@@ -19,10 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
+def http_transport(url: str, token: str | None, origin: str | None = None) -> Any:
+    """A streamable-HTTP transport that sends the bearer token (and an Origin, as a browser would)."""
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if origin:
+        headers["Origin"] = origin
+    return streamable_http_client(url, http_client=create_mcp_http_client(headers=headers))
+
+
 async def _exercise(client_target: Any) -> dict[str, Any]:
     async with Client(client_target) as client:
         tools = sorted(t.name for t in (await client.list_tools()).tools)
-        checked = await client.call_tool("check", {"path": str(ROOT / "corpora/de/reklamationsbearbeitung.txt"),
+        checked = await client.call_tool("check", {"path": "corpora/de/reklamationsbearbeitung.txt",
                                                    "profile": "iso9001-process"})
         drafted = await client.call_tool("draft", {"brief": {"title": "Reset a password", "goal": "Unlock the user.",
                                                              "scope": "Service desk", "audience": "agents",
@@ -44,8 +55,8 @@ def _assert_results(out: dict[str, Any]) -> None:
 
 
 def test_mcp_over_stdio() -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "sopgen", "serve", "--mcp", "--no-index"],
-                                   env={"SOPGEN_NO_PLUGINS": "1"})
+    params = StdioServerParameters(command=sys.executable, args=["-m", "sopgen", "serve", "--mcp", "--no-index",
+                                                                 "--root", str(ROOT)], env={"SOPGEN_NO_PLUGINS": "1"})
     _assert_results(asyncio.run(_exercise(params)))
 
 
@@ -53,13 +64,13 @@ def test_mcp_over_streamable_http(tmp_path: Path) -> None:
     port = free_port()
     log = (tmp_path / "mcp.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "sopgen", "serve", "--mcp", "--http", "--port", str(port),
-                             "--no-index"], stdout=log, stderr=subprocess.STDOUT)
+                             "--no-index", "--root", str(ROOT), "--token", "t0ken"], stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/mcp"
         deadline = time.time() + 60
         while True:
             try:
-                out = asyncio.run(_exercise(url))
+                out = asyncio.run(_exercise(http_transport(url, "t0ken")))
                 break
             except Exception:
                 if proc.poll() is not None or time.time() > deadline:

@@ -29,6 +29,7 @@ from sopgen.batch.limits import Limits
 
 K = TypeVar("K")
 _PR_SET_PDEATHSIG = 1
+_EXIT_OOM = 113  # a worker that hit its memory limit exits with this
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _worker_main(conn: Connection, func: Callable[..., Any], memory_mb: int, par
         except MemoryError:
             with contextlib.suppress(Exception):
                 conn.send((key, "oom", None))
-            os._exit(3)  # a heap that hit the limit is not worth reusing
+            os._exit(_EXIT_OOM)  # a heap that hit the limit is not worth reusing
         except Exception as exc:  # a bug on one input must not end the worker
             try:
                 conn.send((key, "error", f"internal error: {exc!r}"[:2000]))
@@ -114,12 +115,8 @@ class _Worker:
 
 
 def _context(method: str | None) -> Any:
-    # fork is cheapest and keeps what the parent imported (a CLI run); a long-lived threaded server
-    # asks for "forkserver", whose workers start from a clean process and cannot inherit a held lock.
-    if method == "forkserver":
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sopgen.checks"])
-        return ctx
+    # fork is cheapest and keeps what the parent imported; the pool forks its workers when it is made, so
+    # a server makes its pool before it starts any thread (a replacement after a timeout is the exception).
     return multiprocessing.get_context(method or ("fork" if sys.platform.startswith("linux") else "spawn"))
 
 
@@ -168,6 +165,7 @@ class BoundedPool:
         try:
             return worker.conn.recv()  # type: ignore[no-any-return]
         except (EOFError, OSError):
+            worker.process.join(timeout=2)  # so its exit code says why it died
             return None
 
     def run(self, key: K, *args: Any) -> Outcome[K]:
@@ -182,7 +180,7 @@ class BoundedPool:
         message = self._collect(worker) if ready else None
         seconds = time.monotonic() - worker.started
         if message is None:
-            status = "timeout" if not ready else ("oom" if worker.process.exitcode in (3, -9) else "crash")
+            status = "timeout" if not ready else ("oom" if worker.process.exitcode == _EXIT_OOM else "crash")
             self._idle.put(self._replace(worker))
             return Outcome(key, error=self._error_for(status), seconds=seconds)
         _, status, payload = message
@@ -224,7 +222,7 @@ class BoundedPool:
                     message = self._collect(worker)
                     seconds = time.monotonic() - worker.started
                     if message is None or message[1] == "oom":
-                        status = "oom" if message is not None or worker.process.exitcode in (3, -9) else "crash"
+                        status = "oom" if message is not None or worker.process.exitcode == _EXIT_OOM else "crash"
                         key = worker.key
                         idle.append(self._replace(worker))
                         yield Outcome(key, error=self._error_for(status), seconds=seconds)

@@ -29,7 +29,7 @@ def score(sections: list[SectionStatus], findings: list[Finding], words: int) ->
         section_part = got / len(required)
     else:
         section_part = 1.0
-    penalty = sum(_PENALTY[f.severity] for f in findings if f.category == "ambiguity")
+    penalty = sum(_PENALTY[f.severity] for f in findings if f.category in ("ambiguity", "security"))
     wording_part = max(0.0, 1.0 - penalty / (words / 100 + 10))
     return round(SECTION_WEIGHT * section_part + WORDING_WEIGHT * wording_part)
 

@@ -76,7 +76,7 @@ def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
     if rule.words is not None:
         spans += [m.span() for m in rule.words.finditer(ctx.lowered)]
     if rule.regex is not None:
-        spans += [m.span() for m in rule.regex.finditer(text)]
+        spans += [m.span() for m in rule.regex.finditer(ctx.doc.text if rule.spec.raw_text else text)]
     for start, end in sorted(spans):
         if any(e.match(text, start) for e in rule.exceptions):
             continue

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Severity = Literal["error", "warning", "info"]
-Category = Literal["ambiguity", "structure"]
+Category = Literal["ambiguity", "structure", "security"]
 SectionStatusName = Literal["present", "weak", "missing"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 

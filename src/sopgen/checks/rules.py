@@ -37,6 +37,8 @@ class RuleSpec(BaseModel):
     separators: list[str] = Field(default_factory=list)
     known: list[str] = Field(default_factory=list, description="Abbreviations that need no definition.")
     case_sensitive: bool = Field(False, description="Match `patterns` case-sensitively.")
+    raw_text: bool = Field(False, description="Match `patterns` on the text as written (URLs, code and markup "
+                                              "included), not on the masked prose.")
 
     @model_validator(mode="after")
     def _compilable(self) -> RuleSpec:
@@ -140,9 +142,10 @@ def rule_packs(language: str, extra_files: tuple[Path, ...] = ()) -> list[RulePa
     from sopgen.plugins import plugin_rule_packs
 
     packs: list[RulePack] = []
-    builtin = _builtin_pack_path(language)
-    if builtin is not None:
-        packs.append(_load_pack(builtin, "builtin"))
+    for name in ("common", language):  # common.yaml: rules for every language (links, injected text)
+        builtin = _builtin_pack_path(name)
+        if builtin is not None:
+            packs.append(_load_pack(builtin, "builtin"))
     sources = [(f"plugin:{name}", path) for name, path in plugin_rule_packs()]
     sources += [(str(path), path) for path in extra_files]
     for source, path in sources:
@@ -161,6 +164,13 @@ def compiled_rules(language: str, extra_files: tuple[Path, ...] = ()) -> tuple[C
     return tuple(CompiledRule(spec, language) for spec in merged.values())
 
 
+def validate_rule_files(extra_files: tuple[Path, ...]) -> None:
+    """Load and compile every rule pack once, so a broken user file stops the run before it starts
+    (a ConfigError naming the file and line) instead of failing every document in the workers."""
+    for lang in ("en", "de", "ru"):
+        compiled_rules(lang, extra_files)
+
+
 def all_rule_specs() -> dict[str, RuleSpec]:
     """Every rule id across the built-in languages (for SARIF rule metadata and docs)."""
     out: dict[str, RuleSpec] = {}
@@ -176,7 +186,7 @@ def data_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256(RULES_VERSION.encode())
-    for lang in ("en", "de", "ru"):
+    for lang in ("common", "en", "de", "ru"):
         path = _builtin_pack_path(lang)
         if path is not None:
             digest.update(path.read_bytes())

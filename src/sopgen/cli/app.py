@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sopgen.config import Settings, load_settings
 from sopgen.errors import SopgenError
@@ -44,7 +45,7 @@ err_console = Console(stderr=True)
 
 def fail(error: SopgenError | str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     """Print one clear error line to stderr and exit."""
-    err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     raise typer.Exit(int(code))
 
 
@@ -80,6 +81,9 @@ def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:
     """Settings plus the profile named on the command line (or the configured default); exits 2 on error."""
     try:
         settings = load_settings()
+        from sopgen.checks.rules import validate_rule_files
+
+        validate_rule_files(tuple(settings.checks.extra_rule_files))
         return settings, load_profile(profile or settings.profile)
     except SopgenError as exc:
         fail(exc)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sopgen.checks.batch import check_files
 from sopgen.checks.findings import SEVERITY_RANK, DocumentReport, Report
@@ -45,7 +46,7 @@ def _review(documents: list[DocumentReport], files: list[Path], settings: Settin
             try:
                 extra = llm_review(load_document(path, display_path=str(path)), engine.chat, engine.structured_method)
             except SopgenError as exc:
-                err_console.print(f"[yellow]review skipped[/] {path}: {exc}", highlight=False)
+                err_console.print(f"[yellow]review skipped[/] {escape(f'{path}: {exc}')}", highlight=False)
                 extra = []
             report = report.model_copy(update={"findings": sorted([*report.findings, *extra],
                                                                   key=lambda f: (f.line, f.column, f.rule))})

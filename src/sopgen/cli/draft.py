@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 import yaml
+from rich.markup import escape
 
 from sopgen.cli.app import ExitCode, app, err_console, fail
 from sopgen.config import load_settings
@@ -76,7 +77,7 @@ def draft_cmd(
 
     def progress(section: str, outcome: str) -> None:
         if sys.stderr.isatty() or outcome != "drafted":
-            err_console.print(f"{outcome} {section}", highlight=False)
+            err_console.print(escape(f"{outcome} {section}"), highlight=False)
 
     try:
         settings = load_settings(store=store, engine=engine, concurrency=concurrency)

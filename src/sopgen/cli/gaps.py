@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sopgen.checks.findings import DocumentReport
@@ -71,7 +72,7 @@ def gaps_cmd(
     def on_start(total: int, skipped: list[Skipped]) -> None:
         nonlocal task_id
         for s in skipped:
-            err_console.print(f"skipped {s.shown}: {s.reason}", highlight=False)
+            err_console.print(escape(f"skipped {s.shown}: {s.reason}"), highlight=False)
         if bar is not None:
             bar.start()
             task_id = bar.add_task("gaps", total=total, doc="")
@@ -101,9 +102,9 @@ def gaps_cmd(
         text = str(writers[fmt](report))
         write_output(text, output, CSV_ENCODING if fmt == "csv" else "utf-8")
         if output is not None:
-            err_console.print(f"wrote {output}", highlight=False)
+            err_console.print(escape(f"wrote {output}"), highlight=False)
     for d in report.documents:
         if d.error:
-            err_console.print(f"[red]failed[/] {d.error}", highlight=False)
+            err_console.print(f"[red]failed[/] {escape(d.error)}", highlight=False)
     if report.summary.failed:
         raise typer.Exit(int(ExitCode.FINDINGS))

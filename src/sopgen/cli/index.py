@@ -9,10 +9,20 @@ from typing import Annotated
 import typer
 from langchain_core.embeddings import Embeddings
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sopgen.cli.app import ExitCode, app, err_console, fail
+from sopgen.cli.app import (
+    MAX_MB_HELP,
+    MEMORY_HELP,
+    TIMEOUT_HELP,
+    ExitCode,
+    app,
+    err_console,
+    fail,
+    with_limits,
+)
 from sopgen.config import Settings, load_settings
 from sopgen.errors import SopgenError
 
@@ -38,6 +48,10 @@ def index_cmd(
     stats: Annotated[bool, typer.Option("--stats", help="Show what the index holds and exit.")] = False,
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes reading files.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
+    memory_mb: Annotated[int | None, typer.Option("--memory-mb", min=0, help=MEMORY_HELP)] = None,
+    max_mb: Annotated[float | None, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = None,
 ) -> None:
     """Index process documents (incremental: unchanged files are skipped, changed ones replaced).
 
@@ -52,7 +66,7 @@ def index_cmd(
       sopgen index --stats
     """
     try:
-        settings = _settings(store, collection)
+        settings = with_limits(_settings(store, collection), timeout, memory_mb, max_mb)
         if stats:
             from sopgen.index.indexer import index_stats
 
@@ -82,11 +96,13 @@ def index_cmd(
             if bar is not None and task is not None:
                 bar.update(task, advance=1, chunks=total_chunks)
             else:
-                err_console.print(f"{outcome} {path} ({chunks} chunks)", highlight=False)
+                err_console.print(escape(f"{outcome} {path} ({chunks} chunks)"), highlight=False)
 
         try:
             result = index_corpus(paths, settings.store, embeddings, collection=settings.collection,
-                                  include=include, exclude=exclude, progress=on_file, on_start=on_start)
+                                  include=include, exclude=exclude, progress=on_file, on_start=on_start,
+                                  limits=settings.limits, cache_dir=settings.cache_dir, jobs=jobs,
+                                  on_wait=lambda message: err_console.print(message, highlight=False))
         finally:
             if bar is not None:
                 bar.stop()
@@ -97,7 +113,7 @@ def index_cmd(
         f"{len(result.failed)}; {result.chunks_written} chunks in {result.seconds:.1f} s "
         f"({result.chunks_per_second:.1f} chunks/s) into {settings.store}", highlight=False)
     for _path, error in result.failed:
-        err_console.print(f"[red]failed[/] {error}", highlight=False)
+        err_console.print(f"[red]failed[/] {escape(error)}", highlight=False)
     if result.failed:
         raise typer.Exit(int(ExitCode.FINDINGS))
 

@@ -245,9 +245,19 @@ class _HtmlBlocks(HTMLParser):
         self._flush(self.getpos()[0])
 
 
+def _defuse_unclosed_tags(text: str) -> str:
+    """Write a '<' that no '>' closes before the next '<' as '&lt;'.
+
+    html.parser rescans from every unclosed '<' to the end of the input (quadratic: 100 KB of '<div '
+    takes minutes); such a '<' is text anyway. Linear; the lines stay where they were.
+    """
+    parts = text.split("<")  # the '<' before parts[k] is closed iff parts[k] holds a '>'
+    return parts[0] + "".join(("<" if ">" in part else "&lt;") + part for part in parts[1:])
+
+
 def _html(text: str) -> list[Block]:
     parser = _HtmlBlocks()
-    parser.feed(text)
+    parser.feed(_defuse_unclosed_tags(text))
     parser.close()
     return parser.blocks
 

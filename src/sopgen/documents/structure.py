@@ -221,7 +221,7 @@ def _match_heading(raw: str, lines: list[str], i: int, following: str, in_paragr
     m = _ORDERED.match(raw)
     if m and not m.group(1):
         number, content = m.group(2), clean_inline(m.group(4))
-        previous = next((l for l in reversed(lines[:i]) if l.strip()), "")
+        previous = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].strip()), "")
         in_list = _continues_list(number, following) or _continues_list_backwards(number, previous)
         if _is_caps_heading(content) or (_heading_like(content) and not in_list):
             return Block(kind="heading", text=content.rstrip(":"), line=line_no, end_line=line_no,

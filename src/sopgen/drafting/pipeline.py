@@ -176,7 +176,8 @@ def assemble(state: DraftState) -> DraftState:
     state.sop = SOP(title=state.brief.title, language=state.brief.language, profile=state.profile.name,
                     format=state.brief.format, engine=state.engine.engine, model=state.engine.model,
                     brief_hash=brief_hash(state.brief), sections=state.sections, sources=citations,
-                    outline_written_by=state.outline_written_by)
+                    outline_written_by=state.outline_written_by,
+                    untrusted_source_text=[f.model_dump() for f in state.sources.flagged])
     return state
 
 

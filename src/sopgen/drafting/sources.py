@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from sopgen.drafting.screening import Flagged, screen
 from sopgen.index.search import Searcher, SearchResult
 from sopgen.llm.prompts import neutralise
 from sopgen.llm.tokens import count_tokens
@@ -34,6 +35,7 @@ class SourceSet:
         self.searcher = searcher
         self.brief = brief
         self.by_chunk: dict[str, Source] = {}
+        self.flagged: list[Flagged] = []  # source lines left out as untrusted (see drafting.screening)
 
     @property
     def sources(self) -> list[Source]:
@@ -41,9 +43,11 @@ class SourceSet:
 
     def _add(self, hit: SearchResult) -> Source:
         if hit.id not in self.by_chunk:
+            text, flagged = screen(hit.text, hit.path, hit.line)
+            self.flagged += [f for f in flagged if f not in self.flagged]
             self.by_chunk[hit.id] = Source(key=f"S{len(self.by_chunk) + 1}", path=hit.path, heading=hit.heading,
                                            line=hit.line, end_line=hit.end_line, language=hit.language,
-                                           section_id=hit.section_id, text=hit.text, score=hit.score)
+                                           section_id=hit.section_id, text=text, score=hit.score)
         return self.by_chunk[hit.id]
 
     def retrieve(self, query: str, k: int = 4, section: str | None = None, same_language: bool = False,

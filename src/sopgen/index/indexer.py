@@ -19,11 +19,16 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from sopgen.batch.limits import Limits
+from sopgen.batch.pool import BoundedPool
 from sopgen.documents import load_document
+from sopgen.documents.loaders import read_bounded
+from sopgen.documents.names import identity
 from sopgen.documents.walk import collect
 from sopgen.errors import SopgenError
-from sopgen.index.chunking import DEFAULT_BUDGET, chunk_document
+from sopgen.index.chunking import DEFAULT_BUDGET, Chunk, chunk_document
 from sopgen.index.embeddings import embedding_name
+from sopgen.index.lock import store_lock
 from sopgen.index.store import open_collection
 
 BATCH = 256
@@ -49,10 +54,6 @@ class IndexStats:
 FileProgress = Callable[[str, str, int], None]  # (path, outcome: indexed|unchanged|failed, chunks)
 
 
-def _norm(path: str) -> str:
-    return os.path.normpath(path).replace(os.sep, "/")
-
-
 def _existing(collection: Any) -> dict[str, list[tuple[str, str, int]]]:
     found: dict[str, list[tuple[str, str, int]]] = {}
     data = collection.get(include=["metadatas"])
@@ -61,11 +62,16 @@ def _existing(collection: Any) -> dict[str, list[tuple[str, str, int]]]:
     return found
 
 
-def _file_hash(path: Path) -> str | None:
+def _file_hash(path: Path, limits: Limits) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bounded(path, limits.max_bytes, str(path))).hexdigest()
+    except SopgenError:
         return None
+
+
+def _load_and_chunk(path: str, name: str, budget: int, limits: Limits) -> list[Chunk]:
+    """Runs in a bounded worker: a file that would hang or exhaust the machine fails alone."""
+    return chunk_document(load_document(path, display_path=name, limits=limits), budget)
 
 
 def index_corpus(
@@ -79,59 +85,85 @@ def index_corpus(
     exclude: list[str] | None = None,
     progress: FileProgress | None = None,
     on_start: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
+    root: str | None = None,
+    jobs: int | None = None,
+    cache_dir: Path = Path(".sopgen/cache"),
+    on_wait: Callable[[str], None] | None = None,
 ) -> IndexStats:
-    """Index every supported document under `paths` into the collection (see module doc)."""
+    """Index every supported document under `paths` into the collection (see module doc).
+
+    A document's identity is its resolved path relative to `root` (default: the working directory), so
+    `corpus`, `../here/corpus` and an absolute spelling index one copy. Reading and chunking run in
+    bounded worker processes (`limits`); a second writer on the same store waits for the first.
+    """
     started = time.perf_counter()
     stats = IndexStats()
-    name = embedding_name(embeddings)
-    dimension = int(getattr(embeddings, "dimension", 0) or len(embeddings.embed_query("dimension probe")))
-    col = open_collection(store, collection, name, dimension)
-    roots = [_norm(str(p)) for p in paths]
-    targets, _skipped, broken = collect(roots, include, exclude)
-    if on_start:
-        on_start(len(targets))
-    existing = _existing(col)
-    for t in broken:
-        stats.failed.append((t.shown, f"{t.shown}: file not found"))
-    seen_paths: set[str] = set()
-    for target in targets:
-        shown = _norm(target.shown)
-        seen_paths.add(shown)
-        stats.seen += 1
-        old = existing.get(shown, [])
-        digest = _file_hash(target.path)
-        if old and digest and all(h == digest for _, h, _ in old) and len(old) == old[0][2]:
-            stats.unchanged += 1
-            if progress:
-                progress(shown, "unchanged", 0)
-            continue
-        try:
-            doc = load_document(target.path, display_path=shown)
-            chunks = chunk_document(doc, budget)
-        except SopgenError as exc:
-            stats.failed.append((shown, str(exc)))
-            if progress:
-                progress(shown, "failed", 0)
-            continue
-        for i in range(0, len(chunks), BATCH):
-            batch = chunks[i : i + BATCH]
-            vectors = embeddings.embed_documents([c.text for c in batch])
-            col.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
-                       metadatas=[c.metadata() for c in batch])
-        stale = {cid for cid, _, _ in old} - {c.id for c in chunks}
-        if stale:
-            col.delete(ids=sorted(stale))
-        stats.indexed += 1
-        stats.chunks_written += len(chunks)
-        if progress:
-            progress(shown, "indexed", len(chunks))
-    for path, chunks_of in existing.items():
-        under_root = any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
-        if under_root and path not in seen_paths:
-            col.delete(ids=[cid for cid, _, _ in chunks_of])
-            stats.removed += 1
+    limits = limits or Limits()
+    targets, _skipped, broken = collect([str(p) for p in paths], include, exclude)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
+    # Workers are forked before the embedding model starts its threads and before any progress bar does.
+    with BoundedPool(_load_and_chunk, workers, limits) as pool:
+        name = embedding_name(embeddings)
+        dimension = int(getattr(embeddings, "dimension", 0) or len(embeddings.embed_query("dimension probe")))
+        if on_start:
+            on_start(len(targets))
+        for t in broken:
+            stats.failed.append((t.shown, f"{t.shown}: file not found"))
+        roots = [identity(str(p), root) for p in paths]
+        with store_lock(store, cache_dir, on_wait=on_wait):
+            col = open_collection(store, collection, name, dimension)
+            existing = _existing(col)
+            seen_paths: set[str] = set()
+            todo: dict[str, tuple[Path, list[tuple[str, str, int]]]] = {}
+            for target in targets:
+                ident = identity(str(target.path), root)
+                if ident in seen_paths:
+                    continue  # the same file reached through two spellings or a link
+                seen_paths.add(ident)
+                stats.seen += 1
+                old = existing.get(ident, [])
+                digest = _file_hash(target.path, limits)
+                if old and digest and all(h == digest for _, h, _ in old) and len(old) == old[0][2]:
+                    stats.unchanged += 1
+                    if progress:
+                        progress(ident, "unchanged", 0)
+                    continue
+                todo[ident] = (target.path, old)
+            tasks = ((ident, (str(p), ident, budget, limits)) for ident, (p, _) in todo.items())
+            for outcome in pool.imap_unordered(tasks):
+                ident = outcome.key
+                if outcome.error is not None:
+                    message = outcome.error if outcome.error.startswith(ident) else f"{ident}: {outcome.error}"
+                    stats.failed.append((ident, message))
+                    if progress:
+                        progress(ident, "failed", 0)
+                    continue
+                chunks: list[Chunk] = outcome.result
+                _write(col, embeddings, chunks, todo[ident][1])
+                stats.indexed += 1
+                stats.chunks_written += len(chunks)
+                if progress:
+                    progress(ident, "indexed", len(chunks))
+            for path, chunks_of in existing.items():
+                under_root = any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+                if under_root and path not in seen_paths:
+                    col.delete(ids=[cid for cid, _, _ in chunks_of])
+                    stats.removed += 1
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _write(col: Any, embeddings: Embeddings, chunks: list[Chunk], old: list[tuple[str, str, int]]) -> None:
+    """Upsert a document's chunks, then drop the ones a shorter new version no longer has."""
+    for i in range(0, len(chunks), BATCH):
+        batch = chunks[i : i + BATCH]
+        vectors = embeddings.embed_documents([c.text for c in batch])
+        col.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
+                   metadatas=[c.metadata() for c in batch])
+    stale = {cid for cid, _, _ in old} - {c.id for c in chunks}
+    if stale:
+        col.delete(ids=sorted(stale))
 
 
 def index_stats(store: str, collection: str = "sopgen") -> dict[str, Any]:

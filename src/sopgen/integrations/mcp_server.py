@@ -9,15 +9,18 @@ that happens to be open in a browser can drive it.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sopgen.batch.limits import Limits
 from sopgen.batch.pool import BoundedPool
+from sopgen.errors import SopgenError
 from sopgen.integrations import tools as ops
 from sopgen.integrations.confine import Confinement
 from sopgen.schema import list_profiles, load_profile
@@ -34,30 +37,35 @@ def build_server(store: str | None = None, use_index: bool = True, root: str | P
 
     box = Confinement(root)
     limits = limits or Limits()
-    pool = BoundedPool(ops._check_task, workers=2, limits=limits, start_method="forkserver")
+    pool = BoundedPool(ops._check_task, workers=2, limits=limits)  # forked now, before any server thread
     server = MCPServer(name="sopgen", instructions="Draft, check and gap-analyse Standard Operating Procedures "
                                                    "(en/de/ru). Profiles are listed as resources. Paths are "
                                                    f"relative to the server's root folder {box.root}.")
     server.sopgen_pool = pool  # type: ignore[attr-defined]  # closed by serve()
 
     @server.tool(name="search", description=ops.SearchArgs.__doc__)
+    @_told
     def search(query: str, k: int = 5, language: str | None = None, section: str | None = None) -> list[dict[str, Any]]:
         return ops.run_search(ops.SearchArgs(query=query, k=k, language=language, section=section), store)  # type: ignore[arg-type]
 
     @server.tool(name="check", description=ops.CheckArgs.__doc__)
+    @_told
     def check(text: str | None = None, path: str | None = None, profile: str = "full",
               language: str | None = None) -> dict[str, Any]:
         return ops.run_check(ops.CheckArgs(text=text, path=path, profile=profile, language=language), box, pool)  # type: ignore[arg-type]
 
     @server.tool(name="gaps", description=ops.GapsArgs.__doc__)
+    @_told
     def gaps(paths: list[str], profile: str = "full") -> dict[str, Any]:
         return ops.run_gaps(ops.GapsArgs(paths=paths, profile=profile), box, limits)
 
     @server.tool(name="outline", description=ops.BriefArgs.__doc__)
+    @_told
     def outline(brief: ops.BriefArgs) -> dict[str, Any]:
         return ops.run_outline(brief, store, use_index)
 
     @server.tool(name="draft", description=ops.BriefArgs.__doc__)
+    @_told
     def draft(brief: ops.BriefArgs) -> dict[str, Any]:
         return ops.run_draft(brief, store, use_index)
 
@@ -65,6 +73,20 @@ def build_server(store: str | None = None, use_index: bool = True, root: str | P
         server.resource(f"sopgen://profiles/{profile.name}", name=profile.name, description=profile.title,
                         mime_type="application/json")(_profile_reader(profile.name))
     return server
+
+
+def _told(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """sopgen's own errors reach the assistant as their message (the SDK hides other exceptions)."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (SopgenError, ValueError) as exc:
+            raise ToolError(str(exc)) from None
+
+    return call
 
 
 def _profile_reader(name: str) -> Any:

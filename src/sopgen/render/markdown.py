@@ -29,6 +29,7 @@ def front_matter(sop: SOP) -> dict[str, Any]:
         "check": sop.check_summary,
         **({"usage": sop.usage} if sop.usage else {}),
         **({"outline_written_by": sop.outline_written_by} if sop.outline_written_by else {}),
+        **({"untrusted_source_text": sop.untrusted_source_text} if sop.untrusted_source_text else {}),
         **({"sections_written_by": {s.id: s.written_by for s in sop.sections if s.written_by}}
            if any(s.written_by for s in sop.sections) else {}),
     }
