@@ -53,7 +53,7 @@ class DocumentReport(BaseModel):
     format: str | None = None
 
     def counts(self) -> dict[str, int]:
-        out = {"error": 0, "warning": 0, "info": 0, "ambiguity": 0, "structure": 0}
+        out = {"error": 0, "warning": 0, "info": 0, "ambiguity": 0, "structure": 0, "security": 0}
         for f in self.findings:
             out[f.severity] += 1
             out[f.category] += 1

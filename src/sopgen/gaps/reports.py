@@ -22,14 +22,19 @@ def render_csv(report: Report) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["path", "language", "encoding", "score", *ids, "errors", "warnings", "infos",
-                     "ambiguity_findings", "structure_findings", "error"])
+                     "ambiguity_findings", "structure_findings", "error", "security_findings"])
     for d in report.documents:
         status = {s.id: s.status for s in d.sections}
         c = d.counts()
-        writer.writerow([d.path, d.language or "", d.encoding or "", "" if d.score is None else d.score,
+        writer.writerow([_cell(d.path), d.language or "", d.encoding or "", "" if d.score is None else d.score,
                          *[status.get(i, "") for i in ids], c["error"], c["warning"], c["info"], c["ambiguity"],
-                         c["structure"], d.error or ""])
+                         c["structure"], _cell(d.error or ""), c["security"]])
     return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A cell a spreadsheet will not run: text starting with = + @ or a control character gets a quote."""
+    return "'" + text if text[:1] in ("=", "+", "@", "\t", "\r") else text
 
 
 def _section_ids(report: Report) -> list[str]:
