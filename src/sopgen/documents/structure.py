@@ -24,13 +24,34 @@ _SECTION_WORD = re.compile(r"^\s*(?:section|abschnitt|kapitel|раздел|гл�
 _TABLE = re.compile(r"^\s*(\|.*\||\+[-=+]+\+)\s*$")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")
 _TERMINAL = re.compile(r"[.;!?,]\s*$")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>\n]{0,500}>")
+# Inline markup of Markdown, reStructuredText, MkDocs and Hugo-like shortcodes, removed so the words (and
+# identifiers such as erp_main or after_an_incident.md, which contain the same characters) survive exactly.
+# Every pattern is bounded, so a line full of '*' or '`' costs linear time.
+_INLINE = [
+    (re.compile(r"\{heading\(([^()\n]{0,300})\)(?:\[[^\]\n]{0,300}\])?\}"), r"\1"),  # {heading(Title)[id=x]}
+    (re.compile(r"\s?\{[:#.][^{}\n]{0,300}\}"), ""),  # attribute lists {#id .class} / {: ...}
+    (re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"\n]{0,200})\")?\s*"), r"\1 "),  # MkDocs admonition
+    (re.compile(r":[\w+-]{1,30}(?::[\w+-]{1,30})?:`([^`<\n]{0,300}?)\s*(?:<[^>`\n]{0,300}>)?`"), r"\1"),  # :ref:`t <x>`
+    (re.compile(r"`([^`\n]{1,300}?)\s*<[^>`\n]{0,300}>`_{1,2}"), r"\1"),  # rst link `text <url>`_
+    (re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}(?:\s+\"[^\"\n]{0,200}\")?\)"), r"\1"),  # [t](url)
+    (re.compile(r"``([^`\n]{1,300}?)``|`([^`\n]{1,300}?)`"), lambda m: m.group(1) or m.group(2)),  # code: kept verbatim
+    (re.compile(r"(\*\*|__)(?=\S)([^\n]{1,300}?)(?<=\S)\1"), r"\2"),  # **strong**
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,300}?)(?<=\S)\*(?![\w*])"), r"\1"),  # *emphasis*
+    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]{1,300}?)(?<=\S)_(?![\w_])"), r"\1"),  # _emphasis_, not snake_case
+]
 
 
 def clean_inline(text: str) -> str:
-    """Drop emphasis markers and stray HTML tags from a line of content."""
-    return _EMPHASIS.sub("", _HTML_TAG.sub("", text)).strip()
+    """Drop inline markup (emphasis, roles, links, attribute lists, stray HTML tags) from a line of content.
+
+    >>> clean_inline("Restore **erp_main** from `after_an_incident.md`, see :ref:`backups <bk>` {#x}")
+    'Restore erp_main from after_an_incident.md, see backups'
+    """
+    text = _HTML_TAG.sub("", text)
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+    return text.strip()
 
 
 def _is_caps_heading(line: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import cache
 
 import numpy as np
 
@@ -46,3 +47,42 @@ class BM25:
             norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[docs] / self.avg)
             out[docs] += idf * tf * (self.k1 + 1) / norm
         return out
+
+
+@cache
+def _glossary() -> dict[str, list[str]]:
+    """token -> the words of every concept it belongs to (all three languages)."""
+    from importlib import resources
+
+    import yaml
+
+    path = resources.files("sopgen.index") / "data" / "glossary.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    index: dict[str, list[str]] = defaultdict(list)
+    for concept in data.get("concepts", []):
+        words = [w for lang in ("en", "de", "ru") for w in concept.get(lang, [])]
+        for word in words:
+            key = " ".join(tokenize_words(word))
+            if key:
+                index[key].extend(w for w in words if w != word)
+    return dict(index)
+
+
+def tokenize_words(text: str) -> list[str]:
+    """The BM25 word tokens of `text` (no identifiers): what glossary entries are matched on."""
+    return [w[:5] for w in _WORD.findall(text.lower().replace("ё", "е"))]
+
+
+def expand_query(query: str) -> str:
+    """The query plus the other languages' words for every glossary term in it (one- and two-word terms)."""
+    glossary = _glossary()
+    if not glossary:
+        return query
+    tokens = tokenize_words(query)
+    extra: list[str] = []
+    for size in (2, 1):
+        for i in range(len(tokens) - size + 1):
+            extra += glossary.get(" ".join(tokens[i : i + size]), [])
+    return query if not extra else query + " " + " ".join(dict.fromkeys(extra))

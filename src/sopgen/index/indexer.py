@@ -29,7 +29,7 @@ from sopgen.errors import SopgenError
 from sopgen.index.chunking import DEFAULT_BUDGET, Chunk, chunk_document
 from sopgen.index.embeddings import embedding_name
 from sopgen.index.lock import store_lock
-from sopgen.index.store import open_collection
+from sopgen.index.store import SCHEMA, mark_schema, open_collection
 
 BATCH = 256
 
@@ -114,6 +114,7 @@ def index_corpus(
         with store_lock(store, cache_dir, on_wait=on_wait):
             col = open_collection(store, collection, name, dimension)
             existing = _existing(col)
+            outdated = (col.metadata or {}).get("sopgen_schema") != SCHEMA  # embedded the old way: redo all
             seen_paths: set[str] = set()
             todo: dict[str, tuple[Path, list[tuple[str, str, int]]]] = {}
             for target in targets:
@@ -124,7 +125,7 @@ def index_corpus(
                 stats.seen += 1
                 old = existing.get(ident, [])
                 digest = _file_hash(target.path, limits)
-                if old and digest and all(h == digest for _, h, _ in old) and len(old) == old[0][2]:
+                if not outdated and old and digest and all(h == digest for _, h, _ in old) and len(old) == old[0][2]:
                     stats.unchanged += 1
                     if progress:
                         progress(ident, "unchanged", 0)
@@ -145,6 +146,8 @@ def index_corpus(
                 stats.chunks_written += len(chunks)
                 if progress:
                     progress(ident, "indexed", len(chunks))
+            if outdated and not stats.failed:
+                mark_schema(col)
             for path, chunks_of in existing.items():
                 under_root = any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
                 if under_root and path not in seen_paths:
@@ -158,7 +161,7 @@ def _write(col: Any, embeddings: Embeddings, chunks: list[Chunk], old: list[tupl
     """Upsert a document's chunks, then drop the ones a shorter new version no longer has."""
     for i in range(0, len(chunks), BATCH):
         batch = chunks[i : i + BATCH]
-        vectors = embeddings.embed_documents([c.text for c in batch])
+        vectors = embeddings.embed_documents([c.embed_text() for c in batch])
         col.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
                    metadatas=[c.metadata() for c in batch])
     stale = {cid for cid, _, _ in old} - {c.id for c in chunks}

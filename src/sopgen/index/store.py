@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from sopgen.errors import IndexStoreError
 
-SCHEMA = 1
+SCHEMA = 2  # 2: chunks are embedded under their title and heading path (Chunk.embed_text)
 
 
 def is_url(store: str) -> bool:
@@ -72,3 +72,10 @@ def open_collection(store: str, name: str, model: str, dimension: int, *, create
             path=store, hint=f"use SOPGEN_EMBEDDING={stored}, or index into another --collection",
         )
     return collection
+
+
+def mark_schema(collection: Any) -> None:
+    """Record that every chunk of the collection is now embedded the current way."""
+    meta = {k: v for k, v in (collection.metadata or {}).items() if not k.startswith("hnsw:")}
+    meta["sopgen_schema"] = SCHEMA
+    collection.modify(metadata=meta)
