@@ -7,7 +7,7 @@ Every block keeps its 1-based line span in the decoded text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sopgen.documents.model import Block, DocSection
 
@@ -28,7 +28,7 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>\n]{0,500}>")
 # Inline markup of Markdown, reStructuredText, MkDocs and Hugo-like shortcodes, removed so the words (and
 # identifiers such as erp_main or after_an_incident.md, which contain the same characters) survive exactly.
 # Every pattern is bounded, so a line full of '*' or '`' costs linear time.
-_INLINE = [
+_INLINE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\{heading\(([^()\n]{0,300})\)(?:\[[^\]\n]{0,300}\])?\}"), r"\1"),  # {heading(Title)[id=x]}
     (re.compile(r"\s?\{[:#.][^{}\n]{0,300}\}"), ""),  # attribute lists {#id .class} / {: ...}
     (re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"\n]{0,200})\")?\s*"), r"\1 "),  # MkDocs admonition
@@ -50,7 +50,7 @@ def clean_inline(text: str) -> str:
     """
     text = _HTML_TAG.sub("", text)
     for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+        text = pattern.sub(replacement, text)
     return text.strip()
 
 
