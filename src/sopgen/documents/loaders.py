@@ -23,7 +23,7 @@ from sopgen.errors import DocumentError
 MAX_BYTES_DEFAULT = 20 * 1024 * 1024
 EXTENSIONS: dict[str, DocFormat] = {
     ".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".rst": "rst",
-    ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".php": "html", ".phtml": "html", ".docx": "docx", ".pdf": "pdf",
 }  # fmt: skip
 
 

@@ -49,9 +49,30 @@ class BM25:
         return out
 
 
+_GLOSS_WORD = re.compile(r"[^\W\d_][\w-]*")
+_GLOSS_LANGS = ("en", "de", "ru")
+EXPANSION_TERMS = 3  # per language and concept: the most common words only, or the query drowns
+
+
 @cache
-def _glossary() -> dict[str, list[str]]:
-    """token -> the words of every concept it belongs to (all three languages)."""
+def _lemma(word: str) -> str:
+    import simplemma
+
+    low = word.lower().replace("ё", "е")
+    lang = "ru" if any("\u0400" <= c <= "\u04ff" for c in low) else ("de", "en")
+    return str(simplemma.lemmatize(low, lang=lang)).lower().replace("ё", "е")
+
+
+def _forms(text: str) -> list[tuple[str, ...]]:
+    """The words of `text` as written (lower-cased) and as lemmas: a lemmatiser that errs on one form
+    (simplemma reads 'пайка' as 'паёк') still meets the other."""
+    words = [w.lower().replace("ё", "е") for w in _GLOSS_WORD.findall(text)]
+    return [tuple(words), tuple(_lemma(w) for w in words)]
+
+
+@cache
+def _glossary() -> dict[tuple[str, ...], list[str]]:
+    """Lemmatised glossary term -> the other words of its concept, in every language."""
     from importlib import resources
 
     import yaml
@@ -60,29 +81,29 @@ def _glossary() -> dict[str, list[str]]:
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    index: dict[str, list[str]] = defaultdict(list)
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for concept in data.get("concepts", []):
-        words = [w for lang in ("en", "de", "ru") for w in concept.get(lang, [])]
-        for word in words:
-            key = " ".join(tokenize_words(word))
-            if key:
-                index[key].extend(w for w in words if w != word)
+        expansion = [w for lang in _GLOSS_LANGS for w in concept.get(lang, [])[:EXPANSION_TERMS]]
+        for lang in _GLOSS_LANGS:
+            for word in concept.get(lang, []):
+                for key in set(_forms(str(word))):
+                    if key and len(key) <= 2 and len("".join(key)) >= 3:
+                        index[key].extend(w for w in expansion if w != word)
     return dict(index)
 
 
-def tokenize_words(text: str) -> list[str]:
-    """The BM25 word tokens of `text` (no identifiers): what glossary entries are matched on."""
-    return [w[:5] for w in _WORD.findall(text.lower().replace("ё", "е"))]
-
-
 def expand_query(query: str) -> str:
-    """The query plus the other languages' words for every glossary term in it (one- and two-word terms)."""
+    """The query plus the other languages' words for each glossary term in it (lemma match, 1-2 words).
+
+    >>> "Löten" in expand_query("protective measures when soldering")
+    True
+    """
     glossary = _glossary()
     if not glossary:
         return query
-    tokens = tokenize_words(query)
     extra: list[str] = []
-    for size in (2, 1):
-        for i in range(len(tokens) - size + 1):
-            extra += glossary.get(" ".join(tokens[i : i + size]), [])
+    for words in _forms(query):
+        for size in (2, 1):
+            for i in range(len(words) - size + 1):
+                extra += glossary.get(words[i : i + size], [])
     return query if not extra else query + " " + " ".join(dict.fromkeys(extra))

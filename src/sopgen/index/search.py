@@ -27,10 +27,11 @@ from sopgen.index.store import open_collection
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 15  # small k: the top of each list counts most
-BM25_WEIGHT = 0.3  # lexical evidence breaks ties; it must not drown the other languages' dense lists
-DOC_WEIGHT = 0.7  # a chunk's share of its document's rank (centroid and title/heading lists)
+BM25_WEIGHT = 0.5  # lexical evidence breaks ties; it must not drown the other languages' dense lists
+DOC_WEIGHT = 1.0  # a chunk's share of its document's rank (centroid and title/heading lists)
 STUB_CHUNK_WORDS, STUB_DOC_WORDS = 6, 60  # a chunk or a whole document this short is a stub: ranked down
-STUB_FACTOR = 0.5  # (a penalty on every short chunk cost recall: real steps are short)
+STUB_FACTOR = 0.5
+DENSE_FUSION = "rank"  # "z": one list of per-language standard scores; "rank": one ranked list per language  # (a penalty on every short chunk cost recall: real steps are short)
 
 
 class SearchResult(BaseModel):
@@ -127,6 +128,17 @@ class Searcher:
             mask &= np.array([fnmatch.fnmatch(str(m.get("path")), path_glob) for m in self.metas], dtype=bool)
         return mask
 
+    def _per_language_z(self, sims: np.ndarray, languages: np.ndarray) -> np.ndarray:
+        """Similarities as standard scores within each language: e5 rates same-language text higher by an
+        offset, so the answer in another language is compared with its own language's background."""
+        out = np.zeros_like(sims)
+        for lang in self.languages:
+            sel = languages == lang
+            if sel.any():
+                values = sims[sel]
+                out[sel] = (values - values.mean()) / (values.std() or 1.0)
+        return out
+
     @staticmethod
     def _rrf(scores: np.ndarray, mask: np.ndarray, depth: int, weight: float, out: np.ndarray) -> None:
         """Add weight/(k + rank) for the `depth` best of `scores` among `mask` (rank 1 = best)."""
@@ -178,15 +190,22 @@ class Searcher:
             q = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
             sims = self.matrix @ q
             per_language = mode == "hybrid" and language is None and len(self.languages) > 1
-            for lang in self.languages if per_language else [None]:
-                self._rrf(sims, mask if lang is None else mask & (self.chunk_language == lang), depth, 1.0, fused)
+            if per_language and DENSE_FUSION == "z":
+                self._rrf(self._per_language_z(sims, self.chunk_language), mask, depth, 1.0, fused)
+            else:
+                for lang in self.languages if per_language else [None]:
+                    self._rrf(sims, mask if lang is None else mask & (self.chunk_language == lang), depth, 1.0, fused)
             if mode == "hybrid":
                 self._prepare_docs()
                 doc_fused = np.zeros(len(self.doc_paths), dtype=np.float32)
                 doc_sims = self.doc_matrix @ q
-                for lang in self.languages if per_language else [None]:
-                    doc_mask = np.ones(len(self.doc_paths), dtype=bool) if lang is None else self.doc_language == lang
-                    self._rrf(doc_sims, doc_mask, depth, 1.0, doc_fused)
+                if per_language and DENSE_FUSION == "z":
+                    self._rrf(self._per_language_z(doc_sims, self.doc_language), np.ones(len(self.doc_paths), bool),
+                              depth, 1.0, doc_fused)
+                else:
+                    for lang in self.languages if per_language else [None]:
+                        doc_mask = np.ones(len(self.doc_paths), dtype=bool) if lang is None else self.doc_language == lang
+                        self._rrf(doc_sims, doc_mask, depth, 1.0, doc_fused)
                 card = self.doc_bm25.scores(expand_query(query))
                 self._rrf(card, card > 0, depth, BM25_WEIGHT, doc_fused)
                 fused += np.where(mask, DOC_WEIGHT * doc_fused[self.chunk_doc], 0.0).astype(np.float32)
