@@ -40,7 +40,7 @@ def evaluate(searcher: Any, queries: list[dict[str, Any]], mode: str = "hybrid",
 
 
 def show(title: str, result: dict[str, tuple[float, float, int]]) -> None:
-    order = ["all", "cross-lingual"] + sorted(g for g in result if g not in ("all", "cross-lingual"))
+    order = ["all", "cross-lingual", *sorted(g for g in result if g not in ("all", "cross-lingual"))]
     print(title)
     for g in order:
         if g in result:

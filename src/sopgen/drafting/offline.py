@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from sopgen.drafting.constraints import content_constraints, forbids_secrets, quotes_secret
 from sopgen.drafting.sources import Source
 from sopgen.schema import Brief, Outline, OutlineSection, Profile, Section, Step
 
@@ -58,30 +59,37 @@ def make_outline(brief: Brief, profile: Profile, procedure_sources: list[Source]
                    sections=sections)
 
 
-def extract_steps(sources: list[Source]) -> tuple[list[Step], list[Source]]:
-    """Steps of the best-matching procedure document, each citing its chunk.
+def has_steps(source: Source) -> bool:
+    """Does this chunk state steps (numbered or bulleted items)?"""
+    return len(_ITEM.findall(_body(source))) >= 2
 
-    A numbered or bulleted list becomes steps item by item (one list section of the document). A procedure
-    written as prose subsections ("5.1 Eingang", "5.2 Bewertung") gives one step per subsection: its title
-    and first sentences.
+
+def extract_steps(sources: list[Source]) -> tuple[list[Step], list[Source]]:
+    """Steps of the primary document's procedure part, each citing its chunk, in document order.
+
+    The sources are already that part (drafting.selection chose the document); a numbered or bulleted list
+    becomes steps item by item. A procedure written as prose subsections ("5.1 Eingang", "5.2 Bewertung")
+    gives one step per subsection: its title and first sentences.
     """
     if not sources:
         return [], []
-    best = max(sources, key=lambda s: s.score)
-    same_doc = sorted((s for s in sources if s.path == best.path), key=lambda s: s.line)
-    listed = [s for s in same_doc if _ITEM.search(_body(s))]
+    ordered = sorted(sources, key=lambda s: (s.path, s.line))
+    listed = [s for s in ordered if _ITEM.search(_body(s))]
     steps: list[Step] = []
     if listed:
-        anchor = best if best in listed else max(listed, key=lambda s: s.score)
-        used = [s for s in listed if s.heading == anchor.heading] or listed
-        for src in used:
+        used = []
+        for src in listed:
+            taken = False
             for m in _ITEM.finditer(_body(src)):
-                action = _CHECKBOX.sub("", m.group(1).strip())
-                if len(action.split()) >= 2 and len(steps) < 15:
+                action = _clean_step(m.group(1))
+                if len(action.split()) >= 2 and len(steps) < 25:
                     steps.append(Step(action=action, citations=[src.key]))
+                    taken = True
+            if taken:
+                used.append(src)
         return steps, used
     used = []
-    for src in same_doc[:12]:
+    for src in ordered[:12]:
         sentences = re.split(r"(?<=[.!?])\s+", " ".join(_body(src).split()))
         text = " ".join(sentences[:2]).strip()
         if len(text.split()) < 3:
@@ -92,23 +100,46 @@ def extract_steps(sources: list[Source]) -> tuple[list[Step], list[Source]]:
     return steps, used
 
 
+def _clean_step(text: str) -> str:
+    """A list item as a step: checkbox marks and a trailing colon that introduced sub-items dropped."""
+    return _CHECKBOX.sub("", text.strip()).rstrip(":").strip()
+
+
 def _body(source: Source) -> str:
     if source.heading and source.text.startswith(source.heading):
         return source.text[len(source.heading):].lstrip("\n")
     return source.text
 
 
+_ACTOR_START = re.compile(r"^(?:the |a |an |der |die |das )?[A-ZÄÖÜА-ЯЁ][\w-]+(?:\s[\w()-]+){0,3}\s+\w+(?:s|t|et|it|ят|ат|ет|ит|ёт)\b")
+
+
 def _assign_actors(steps: list[Step], roles: list[str]) -> list[int]:
-    """Give a step its actor when it starts with one of the brief's roles; return the steps left without."""
+    """Give a step its actor when it starts with one of the brief's roles (the whole name); return the
+    steps that name no actor at all. A step whose sentence already names someone else keeps that actor:
+    a brief role is never pasted in front of another person's step."""
     missing = []
     for i, step in enumerate(steps, start=1):
         low = step.action.lower()
-        role = next((r for r in roles if low.startswith(r.lower()) or low.startswith(r.lower().split()[0])), None)
-        if role:
+        role = next((r for r in sorted(roles, key=len, reverse=True)
+                     if low.startswith(r.lower() + " ") or low.startswith(r.lower() + ":")), None)
+        if role is not None:
             step.actor = role
-        elif not re.match(r"^[A-ZÄÖÜА-ЯЁ][\w-]+(?:\s[\w-]+)?\s+\w+(?:s|t|ет|ит|ят|ат)\b", step.action):
+            if low.startswith(role.lower() + ":"):  # "DBA: stop the service" -> actor DBA, "Stop the service"
+                rest = step.action[len(role) + 1:].strip()
+                step.action = rest[:1].upper() + rest[1:]
+        elif not _ACTOR_START.match(step.action):
             missing.append(i)
     return missing
+
+
+_SUPERVISOR = re.compile(r"manager|lead|head|owner|supervisor|chief|coordinator|leit|verantwortlich|vorgesetzt|"
+                         r"руковод|начальник|менеджер|старш|заведующ|ответственн", re.I)
+
+
+def owner_role(roles: list[str], fallback: str) -> str:
+    """The role that decides when something goes wrong: a supervisory one if the brief names one."""
+    return next((r for r in roles if _SUPERVISOR.search(r)), roles[0] if roles else fallback)
 
 
 def _excerpt(source: Source, words: int = 120) -> str:
@@ -152,13 +183,15 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
     steps: list[Step] = []
     sid = section.id
     values = {"goal": brief.goal, "scope": brief.scope, "audience": brief.audience, "title": brief.title,
-              "owner": brief.roles[-1] if brief.roles else labels["role"],
+              "owner": owner_role(brief.roles, labels["role"]),
               "first": brief.roles[0] if brief.roles else labels["actor"]}
     fixed = _t(sid, "text", lang)
     if fixed:
         body.append(fixed.format(**values))
     if sid == "procedure":
         steps, used = extract_steps(sources)
+        if forbids_secrets(brief):  # a writer instruction: keep secrets out of the SOP
+            steps = [st for st in steps if not quotes_secret(st.action)]
         cited += [s.key for s in used]
         if not steps:
             todo.append(_t(sid, "missing", lang) or "")
@@ -190,16 +223,9 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
         else:
             todo.append((_t(sid, "missing", lang) or "").format(role=labels["role"]))
     elif sid == "references":
-        items = [f"- {r}" for r in brief.regulations]
-        seen: set[str] = set()
-        for s in all_sources:
-            if s.path not in seen:
-                seen.add(s.path)
-                items.append(f"- {s.path} [{s.key}]")
-                cited.append(s.key)
-        body.append("\n".join(items) if items else (_t("definitions", "none", lang) or ""))
+        pass  # filled in after all other sections exist (see list_references): only what the text cites
     elif sid == "revision_history":
-        first = (_t(sid, "first", lang) or "").format(engine=ENGINE, count=len(all_sources))
+        first = (_t(sid, "first", lang) or "").format(engine=ENGINE, count=_COUNT)
         body.append(f"| {labels['version']} | {labels['date']} | {labels['change']} | {labels['author']} |\n"
                     f"|---|---|---|---|\n| 0.1 | {date.today().isoformat()} | {first} | sopgen |")
     elif sid == "approval":
@@ -226,10 +252,32 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
         if not own and (generic := _t(sid, "fallback", lang)):
             # nothing in the indexed documents: a generic rule built from the brief's roles, and the prompt stays
             body.append(generic.format(**values))
-    if brief.constraints and sid == "scope":
-        body.append("\n".join(f"- {c}" for c in brief.constraints))
+    placed = [c for c in content_constraints(brief) if c.section == sid]
+    if placed:
+        body.append("\n".join(f"- {c.text} ({labels['from_brief']})" for c in placed))
+        todo.append(labels["confirm_brief"])
     return Section(id=sid, title=section.title, body="\n\n".join(b for b in body if b), steps=steps,
                    citations=sorted(set(cited), key=lambda k: int(k[1:])), todo=[t for t in todo if t])
+
+
+_COUNT = "\x00count\x00"  # replaced by the number of cited documents once the draft is assembled
+
+
+def list_references(sections: list[Section], cited: list[Source], brief: Brief) -> None:
+    """References: the brief's regulations and the documents the text cites (nothing uncited)."""
+    items = [f"- {r}" for r in brief.regulations]
+    keys: list[str] = []
+    seen: set[str] = set()
+    for src in cited:
+        if src.path not in seen:
+            seen.add(src.path)
+            items.append(f"- {src.path} [{src.key}]")
+            keys.append(src.key)
+    for section in sections:
+        if section.id == "references":
+            section.body = "\n".join(items) if items else (_t("definitions", "none", brief.language) or "")
+            section.citations = keys
+        section.body = section.body.replace(_COUNT, str(len(seen)))
 
 
 _ABBR = re.compile(r"(?<![\w-])([A-ZÄÖÜА-ЯЁ]{2,6})(?![\w-])")

@@ -6,8 +6,10 @@ resumes where it stopped; parts belong to one (brief, engine, model, profile) an
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,9 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 from sopgen.checks import check_text
 from sopgen.drafting import offline
 from sopgen.drafting.brief import brief_hash
+from sopgen.drafting.grounding import grounding_report
 from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
+from sopgen.drafting.selection import Selection, select_documents
 from sopgen.drafting.sources import Source, SourceSet
 from sopgen.errors import InvalidOutputError, LLMError
 from sopgen.index.search import Searcher
@@ -48,6 +52,8 @@ class DraftState:
     outline_written_by: str | None = None
     on_outline: Callable[[Outline], None] | None = None
     on_section: Callable[[Section], None] | None = None
+    selection: Selection = field(default_factory=Selection)
+    grounding: dict[str, Any] = field(default_factory=dict)
 
 
 def run_key(state: DraftState) -> str:
@@ -56,37 +62,58 @@ def run_key(state: DraftState) -> str:
 
 
 def retrieve(state: DraftState) -> DraftState:
-    """Per-section retrieval (hybrid search), done once before any drafting.
+    """Choose the documents (drafting.selection), then each section's sources, once before any drafting.
 
-    The documents that best match the brief as a whole are the related set; the closest one is the primary
-    document whose procedure is drafted from. Other sections look in the primary document first, then in
-    the related documents (in the brief's language, then any); material from unrelated documents is never
-    used, so a hotline SOP does not borrow a lab procedure's purpose.
+    The procedure comes from the primary document's procedure part only. Other sections look in the primary
+    document first and then, for sections a brief cannot state itself, in the other related documents, by
+    the section's canonical id; nothing is taken from documents the selection did not choose, so a hotline
+    SOP does not borrow a lab procedure's purpose, and with `grounding: none` nothing is borrowed at all.
     """
     b = state.brief
-    query = f"{b.title}. {b.goal}"
-    related_hits = state.sources.searcher.search(query, 8, language=b.language, group=True) \
-        if state.sources.searcher else []
-    if not related_hits and state.sources.searcher:
-        related_hits = state.sources.searcher.search(query, 8, group=True)
-    related = [h.path for h in related_hits[:3]]
-    primary = related[0] if related else None
+    searcher = state.sources.searcher
+    state.selection = select_documents(b, searcher)
+    primary = state.selection.primary.path if state.selection.primary else None
+    related = [p for p in state.selection.related if p != primary]
     proc: list[Source] = []
     if primary:
-        proc = state.sources.expand(primary, "procedure") or state.sources.expand(primary, None)
-    proc += [s for s in state.sources.retrieve(query, k=6, section="procedure", same_language=True)
-             if s.path in related and s.path != primary]
+        proc = state.sources.expand(primary, "procedure") or [
+            s for s in state.sources.expand(primary, None) if offline.has_steps(s)]
+        proc = _one_procedure(state, primary, proc)
     state.per_section["procedure"] = proc
     for ps in state.profile.sections:
         if ps.id in ("procedure", "revision_history", "approval", "definitions", "references"):
             continue
         heading = state.profile.spec(ps.id).heading(b.language)
         q = f"{b.title}: {heading}"
-        found = state.sources.retrieve(q, k=2, section=ps.id, path_glob=primary) if primary else []
-        if not found and ps.id not in ("purpose", "scope"):  # the brief states those; only its own document adds
-            found = [s for s in state.sources.retrieve(q, k=6, section=ps.id) if s.path in related]
+        found = state.sources.retrieve(q, k=2, section=ps.id, path_glob=glob.escape(primary)) if primary else []
+        if not found and related and ps.id not in ("purpose", "scope"):  # the brief states those itself
+            found = [s for s in state.sources.retrieve(q, k=6, section=ps.id, same_language=True)
+                     if s.path in related][:1]
         state.per_section[ps.id] = found
     return state
+
+
+def _one_procedure(state: DraftState, primary: str, proc: list[Source]) -> list[Source]:
+    """A document may hold several procedures ("7. Procedure A: daily check", "8. Procedure B: restore"):
+    keep the one whose chunks best match the brief. Procedures are told apart by the first heading below
+    what all procedure chunks share (the document title, usually); subsections of one procedure
+    ("5 Ablauf > 5.1", "5 Ablauf > 5.2") share that heading and stay together."""
+    paths = {s.key: (s.heading_path.split(" > ") if s.heading_path else [s.heading or ""]) for s in proc}
+    common = 0
+    lists = list(paths.values())
+    while all(len(p) > common + 1 for p in lists) and len({p[common] for p in lists}) == 1:
+        common += 1
+    group = {key: p[common] if len(p) > common else "" for key, p in paths.items()}
+    title = (state.selection.primary.title if state.selection.primary else None) or ""
+    below_title = common == 0 or (common == 1 and lists[0][0] == title and len(lists[0]) > 1)
+    if len(set(group.values())) < 2 or not below_title or state.sources.searcher is None:
+        return proc  # the chunks are subsections of one procedure heading ("5 Ablauf > 5.1", "> 5.2")
+    hits = state.sources.searcher.search(state.brief.title, 1, path_glob=glob.escape(primary), section="procedure")
+    if not hits:
+        return proc
+    best_path = hits[0].heading_path.split(" > ") if hits[0].heading_path else [hits[0].heading or ""]
+    best = best_path[common] if len(best_path) > common else ""
+    return [s for s in proc if group[s.key] == best] or proc
 
 
 def _budget(state: DraftState) -> int:
@@ -171,14 +198,41 @@ def draft_sections(state: DraftState) -> DraftState:
 
 def assemble(state: DraftState) -> DraftState:
     offline.define_terms(state.sections, state.sources.sources, state.brief.language)
-    used = {k for s in state.sections for k in [*s.citations, *(c for st in s.steps for c in st.citations)]}
-    citations = [src.citation() for src in state.sources.sources if src.key in used]
+    used = {k for s in state.sections if s.id != "references"
+            for k in [*s.citations, *(c for st in s.steps for c in st.citations)]}
+    cited = _renumber(state.sections, [src for src in state.sources.sources if src.key in used])
+    offline.list_references(state.sections, cited, state.brief)
+    citations = [src.citation() for src in cited]
+    state.grounding = grounding_report(state.sections, cited, state.selection)
     state.sop = SOP(title=state.brief.title, language=state.brief.language, profile=state.profile.name,
                     format=state.brief.format, engine=state.engine.engine, model=state.engine.model,
                     brief_hash=brief_hash(state.brief), sections=state.sections, sources=citations,
                     outline_written_by=state.outline_written_by,
-                    untrusted_source_text=[f.model_dump() for f in state.sources.flagged])
+                    untrusted_source_text=[f.model_dump() for f in state.sources.flagged],
+                    selection=state.selection.front_matter(), grounding=state.grounding)
     return state
+
+
+_KEY = re.compile(r"\[S(\d+)\]")
+
+
+def _renumber(sections: list[Section], cited: list[Source]) -> list[Source]:
+    """Citation keys S1..Sn in order of first use in the text (retrieval hands out keys to chunks that
+    end up uncited; gaps in the numbering would send readers looking for sources that are not there)."""
+    order: list[str] = []
+    for section in sections:
+        for key in [*_KEY.findall(section.body), *(k[1:] for st in section.steps for k in st.citations),
+                    *(k[1:] for k in section.citations)]:
+            if f"S{key}" not in order and any(c.key == f"S{key}" for c in cited):
+                order.append(f"S{key}")
+    mapping = {old: f"S{i}" for i, old in enumerate(order, start=1)}
+    for section in sections:
+        section.body = _KEY.sub(lambda m: f"[{mapping.get('S' + m.group(1), 'S' + m.group(1))}]", section.body)
+        section.citations = [mapping.get(k, k) for k in section.citations]
+        for step in section.steps:
+            step.citations = [mapping.get(k, k) for k in step.citations]
+    by_key = {c.key: c for c in cited}
+    return [by_key[old].model_copy(update={"key": new}) for old, new in mapping.items()]
 
 
 def check(state: DraftState) -> DraftState:

@@ -22,6 +22,7 @@ class Source(BaseModel):
     section_id: str | None
     text: str
     score: float
+    heading_path: str = ""
 
     def citation(self) -> Citation:
         return Citation(key=self.key, path=self.path, heading=self.heading, line=self.line, end_line=self.end_line,
@@ -47,7 +48,8 @@ class SourceSet:
             self.flagged += [f for f in flagged if f not in self.flagged]
             self.by_chunk[hit.id] = Source(key=f"S{len(self.by_chunk) + 1}", path=hit.path, heading=hit.heading,
                                            line=hit.line, end_line=hit.end_line, language=hit.language,
-                                           section_id=hit.section_id, text=text, score=hit.score)
+                                           section_id=hit.section_id, text=text, score=hit.score,
+                                           heading_path=hit.heading_path)
         return self.by_chunk[hit.id]
 
     def retrieve(self, query: str, k: int = 4, section: str | None = None, same_language: bool = False,

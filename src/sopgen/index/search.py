@@ -46,6 +46,7 @@ class SearchResult(BaseModel):
     section_id: str | None = None
     language: str | None = None
     title: str | None = None
+    heading_path: str = ""
     id: str
 
 
@@ -162,7 +163,7 @@ class Searcher:
             id=self.ids[i], path=str(m["path"]), heading=str(m.get("heading") or "") or None, line=int(m["line"]),
             end_line=int(m["end_line"]), score=round(score, 6), text=self.texts[i],
             section_id=str(m.get("section_id") or "") or None, language=str(m.get("language")),
-            title=str(m.get("title")),
+            title=str(m.get("title")), heading_path=str(m.get("heading_path") or ""),
         )
 
     def rank_documents(self, query: str, vector: list[float] | None = None) -> list[tuple[str, float]]:

@@ -120,5 +120,7 @@ class SOP(_Model):
     roles: list[Role] = Field(default_factory=list)
     usage: dict[str, Any] = Field(default_factory=dict, description="Model calls, tokens, cache hits, cost estimate.")
     outline_written_by: str | None = Field(None, description="Engine that planned the outline, where it differs.")
+    selection: dict[str, Any] = Field(default_factory=dict, description="grounding, primary_source, runner_up.")
+    grounding: dict[str, Any] = Field(default_factory=dict, description="Per-section grounding report.")
     untrusted_source_text: list[dict[str, Any]] = Field(
         default_factory=list, description="Source lines left out because they address an AI or carry unsafe links.")
