@@ -218,13 +218,15 @@ class _HtmlBlocks(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
+            if self._kind is None and data.strip() and not "".join(self._buf).strip():
+                self._start = self.getpos()[0]  # loose text between blocks ("</ul> <span>Duties:</span>")
             self._buf.append(data)
 
     def _flush(self, line: int) -> None:
         text = " ".join("".join(self._buf).split())
         kind, self._buf = self._kind, []
         self._kind = None
-        if not text or kind in (None, "cell"):
+        if not text or kind == "cell":
             return
         end = max(line, self._start)
         if kind in self._HEADINGS:

@@ -80,7 +80,11 @@ def retrieve(state: DraftState) -> DraftState:
             s for s in state.sources.expand(primary, None) if offline.has_steps(s)]
         proc = _one_procedure(state, primary, proc)
     state.per_section["procedure"] = proc
+    extra = _extra_sections(state, primary) if primary and state.profile.extra_sections else {}
     for ps in state.profile.sections:
+        if ps.id in extra:
+            state.per_section[ps.id] = extra[ps.id]
+            continue
         if ps.id in ("procedure", "revision_history", "approval", "definitions", "references"):
             continue
         heading = state.profile.spec(ps.id).heading(b.language)
@@ -91,6 +95,38 @@ def retrieve(state: DraftState) -> DraftState:
                      if s.path in related][:1]
         state.per_section[ps.id] = found
     return state
+
+
+_LABEL = re.compile(r"^(?:#+\s*)?(.{2,60}?):?\s*$")
+
+
+def _extra_sections(state: DraftState, primary: str) -> dict[str, list[Source]]:
+    """Sections a profile adds to the canonical ones (a job description's duties, rights, liability...),
+    read from the primary document: its lines are sorted under the labels and headings that name those
+    sections ("Обязанности:", "Ihre Aufgaben", "Rights"). Each becomes the source of its section, citing the
+    chunk it came from."""
+    from sopgen.documents.classify import match_heading
+
+    specs = {sid: spec for sid, spec in state.profile.extra_sections.items() if sid in state.profile.ids}
+    out: dict[str, list[Source]] = {}
+    for src in state.sources.expand(primary, None):
+        current = None
+        if src.heading and (m := match_heading(src.heading, specs)) is not None:
+            current = m[0]
+        items: dict[str, list[str]] = {}
+        for line in src.text.split("\n"):
+            text = line.strip()
+            if not text or text == (src.heading or "").strip():
+                continue
+            label = _LABEL.match(text) if len(text.split()) <= 6 and not text.startswith(("-", "*")) else None
+            if label and (m := match_heading(label.group(1), specs)) is not None:
+                current = m[0]
+                continue
+            if current is not None:
+                items.setdefault(current, []).append(text if text.startswith(("-", "*")) else f"- {text}")
+        for sid, lines in items.items():
+            out.setdefault(sid, []).append(src.model_copy(update={"text": "\n".join(lines), "heading": None}))
+    return out
 
 
 def _one_procedure(state: DraftState, primary: str, proc: list[Source]) -> list[Source]:

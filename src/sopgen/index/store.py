@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from sopgen.errors import IndexStoreError
 
-SCHEMA = 2  # 2: chunks are embedded under their title and heading path (Chunk.embed_text)
+SCHEMA = 3  # 2: chunks embedded under their title and heading path; 3: inline markup and loose HTML text read anew
 
 
 def is_url(store: str) -> bool:

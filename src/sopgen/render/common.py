@@ -52,13 +52,60 @@ def writer_lines(sop: SOP, section: Section) -> list[str]:
     return [f"- [[{marker}: {t}]]" for t in section.todo]
 
 
+_CONDITION = re.compile(
+    r"^(?:if|when|whenever|in case|should|wenn|falls|sobald|sofern|bei|если|когда|в случае|при)\b\s*(.{3,160}?)\s*[,:;]\s+(.{3,})$",
+    re.I,
+)
+_UNSAFE = re.compile(r"[\"\[\]{}()<>|#;`]")
+_WRAP = 40  # characters per label line (Mermaid wraps at 320 px as well): nodes stay narrow
+
+
+def wrap_label(text: str, width: int = _WRAP, limit: int = 220) -> str:
+    """A node label in Mermaid's own syntax: markup characters replaced, wrapped at word boundaries
+    (never mid-word), long text cut after a whole word.
+
+    >>> wrap_label("The administrator restores the dump with pg_restore into reporting_db")
+    'The administrator restores the dump<br/>with pg_restore into reporting_db'
+    """
+    words = " ".join(_UNSAFE.sub(" ", text).split()).split(" ")
+    lines: list[str] = []
+    line = ""
+    used = 0
+    for word in words:
+        if used + len(word) > limit:
+            line += " …"
+            break
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+        used += len(word) + 1
+    lines.append(line)
+    return "<br/>".join(lines)
+
+
+_YES_NO = {"en": ("yes", "no"), "de": ("ja", "nein"), "ru": ("да", "нет")}
+
+
 def mermaid(sop: SOP, section: Section) -> str:
-    """A top-down flowchart of the steps, one node per step."""
+    """A top-down flowchart of the steps; a step that states a condition ("If the job failed, ...",
+    "Wenn ...", "Если ...") becomes a decision whose 'yes' branch does the action and whose 'no' branch
+    goes on to the next step."""
+    yes, no = _YES_NO.get(sop.language, _YES_NO["en"])
     lines = ["flowchart TD"]
+    previous: list[tuple[str, str | None]] = []  # nodes that flow into the next step, with an edge label
     for i, s in enumerate(section.steps, start=1):
-        label = re.sub(r"[\"\[\]{}()<>|#]", " ", (f"{s.actor}: " if s.actor else "") + s.action)
-        label = " ".join(label.split())[:80]
-        lines.append(f'    S{i}["{i}. {label}"]')
-        if i > 1:
-            lines.append(f"    S{i - 1} --> S{i}")
+        actor = f"{s.actor}: " if s.actor else ""
+        condition = _CONDITION.match(s.action)
+        if condition:
+            lines.append(f'    D{i}{{"{wrap_label(condition.group(1) + "?")}"}}')
+            lines.append(f'    S{i}["{i}. {wrap_label(actor + condition.group(2))}"]')
+            lines += [f"    {node} -->|{label}| D{i}" if label else f"    {node} --> D{i}" for node, label in previous]
+            lines.append(f"    D{i} -->|{yes}| S{i}")
+            previous = [(f"S{i}", None), (f"D{i}", no)]
+        else:
+            lines.append(f'    S{i}["{i}. {wrap_label(actor + s.action)}"]')
+            lines += [f"    {node} -->|{label}| S{i}" if label else f"    {node} --> S{i}" for node, label in previous]
+            previous = [(f"S{i}", None)]
     return "\n".join(lines)

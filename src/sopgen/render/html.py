@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
+from importlib import resources
 
 from sopgen.htmlsafe import with_csp
 from sopgen.render.markdown import render_markdown
@@ -26,13 +28,17 @@ def render_html(sop: SOP) -> str:
     in_list: str | None = None
     in_table = False
     in_code = False
+    diagram: list[str] = []
+    has_diagram = False
     for line in render_markdown(sop, with_front_matter=False).split("\n"):
         if line.startswith("```"):
-            body.append("</pre>" if in_code else '<pre class="mermaid">')
+            if in_code:  # Mermaid reads the block's text, line breaks included
+                body.append('<pre class="mermaid">' + html.escape("\n".join(diagram)) + "</pre>")
+                diagram, has_diagram = [], True
             in_code = not in_code
             continue
         if in_code:
-            body.append(html.escape(line))
+            diagram.append(line)
             continue
         tag = "ol" if line[:1].isdigit() and ". " in line[:5] else "ul" if line.startswith("- ") else None
         if in_list and tag != in_list:
@@ -70,7 +76,18 @@ def render_html(sop: SOP) -> str:
     style = ("body{font-family:system-ui,sans-serif;max-width:900px;margin:24px auto;color:#222}"
              "table{border-collapse:collapse}td{border:1px solid #ccc;padding:4px 8px}mark{background:#ffe082}"
              ".meta{color:#666;font-size:13px}")
+    scripts = _mermaid_scripts() if has_diagram else ""
     return with_csp(
         f'<!DOCTYPE html><html lang="{html.escape(sop.language)}"><head><meta charset="utf-8"><title>'
         f"{html.escape(sop.title)}</title><style>{style}</style></head><body><p class=\"meta\">{meta}</p>"
-        f"{''.join(body)}</body></html>")
+        f"{''.join(body)}{scripts}</body></html>")
+
+
+@cache
+def _mermaid_scripts() -> str:
+    """The Mermaid library shipped in the package (render/vendor), inlined, and its start-up call: the
+    page renders offline, and the CSP admits exactly these two scripts."""
+    library = (resources.files("sopgen.render") / "vendor" / "mermaid.min.js").read_text(encoding="utf-8")
+    library = library.replace("</script", "<\\/script")
+    start = 'mermaid.initialize({startOnLoad:true,securityLevel:"strict",flowchart:{htmlLabels:false,wrappingWidth:320}});'
+    return f"<script>{library}</script><script>{start}</script>"
