@@ -212,3 +212,31 @@ def test_stream_draft_yields_sections_as_they_finish(searcher: Searcher) -> None
     assert kinds[0] == "outline" and kinds[-1] == "sop"
     streamed = {item.id for kind, item in events if kind == "section"}
     assert streamed == {s.id for s in events[-1][1].sections}
+
+
+def test_the_gate_rejects_junk_wrong_language_and_off_topic_sections(searcher: Searcher) -> None:
+    brief = load_brief(ROOT / "corpora/briefs/restore-database.yaml")
+    junk = {
+        "purpose": "Этот раздел описывает порядок работы склада и приёмку товара от поставщиков по накладной.",
+        "scope": "5. Safety and precautions – SOP – SOCRONICELAIDES_SAE_PRODUCTION_BUSINESS applies here.",
+        "resources": "Bananas oranges kiwis mangoes pineapples grapes melons cherries apricots plums peaches.",
+    }
+
+    def respond(tool: str, messages: list[BaseMessage]) -> dict[str, Any] | str:
+        prompt = messages[-1].text
+        if tool == "PlannedOutline":
+            ids = re.findall(r"^- ([a-z_]+): ", prompt, re.M)
+            return {"sections": [{"id": i, "title": "", "intent": f"Plan {i}.", "planned_steps": []} for i in ids]}
+        sid = re.search(r"Section to write: (\w+)", prompt).group(1)  # type: ignore[union-attr]
+        offered = re.findall(r"<<<SOURCE (S\d+) ", prompt)
+        body = junk.get(sid, "The database administrator restores erp_main with pgBackRest as the brief says.")
+        return {"body": body, "steps": [], "citations": offered[:1], "todo": []}
+
+    sop = draft_sop(brief, settings=load_settings(), engine=_engine(ScriptedToolModel(responder=respond)),
+                    searcher=searcher)
+    by_id = {s.id: s for s in sop.sections}
+    assert "not the brief's 'en'" in (by_id["purpose"].written_by or "")
+    assert "garbage token 'SOCRONICELAIDES_SAE_PRODUCTION_BUSINESS'" in (by_id["scope"].written_by or "")
+    assert "off topic" in (by_id["resources"].written_by or "")
+    assert "SOCRONICELAIDES" not in by_id["scope"].body and "Этот раздел" not in by_id["purpose"].body
+    assert by_id["quality"].written_by is None  # an on-topic English section is kept

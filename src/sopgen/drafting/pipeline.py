@@ -20,6 +20,7 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 from sopgen.checks import check_text
 from sopgen.drafting import offline
 from sopgen.drafting.brief import brief_hash
+from sopgen.drafting.gate import gate
 from sopgen.drafting.grounding import grounding_report
 from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
 from sopgen.drafting.selection import Selection, select_documents
@@ -200,6 +201,10 @@ def _draft_one(state: DraftState, section: OutlineSection) -> Section:
         try:
             drafted = llm_section(state.engine.chat, state.engine.structured_method, state.brief, section, sources,
                                   _budget(state))
+            reason = gate(drafted, state.brief, sources)
+            if reason is not None:
+                drafted = offline.draft_section(section, state.brief, state.profile, sources, state.sources.sources)
+                drafted.written_by = f"offline (model output rejected: {reason})"
         except InvalidOutputError as exc:
             # The model answered but never usably: keep the run going with the offline text for this section,
             # and say so in the draft, so no reader mistakes it for model output.
