@@ -54,8 +54,11 @@ def evaluate(store: str, folder: Path, split: str | None, verbose: bool) -> None
         brief = Brief.model_validate(data)
         sop = draft_sop(brief, settings=settings, searcher=searcher)
         by_key = {c.key: Path(c.path).name for c in sop.sources}
-        procedure = next((s for s in sop.sections if s.id == "procedure"), None)
-        step_docs = [by_key[k] for st in (procedure.steps if procedure else []) for k in st.citations if k in by_key]
+        main_id = "duties" if brief.profile == "job-description" else "procedure"  # where the job is described
+        procedure = next((s for s in sop.sections if s.id == main_id), None)
+        keys = [k for st in (procedure.steps if procedure else []) for k in st.citations]
+        keys += re.findall(r"\[(S\d+)\]", procedure.body) if procedure else []
+        step_docs = [by_key[k] for k in keys if k in by_key]
         got = max(set(step_docs), key=step_docs.count) if step_docs else "none"
         want = {str(labels["expected_procedure"]), *[str(a) for a in labels["acceptable"] or []]}
         right = got in want if want != {"none"} else sop.selection.get("grounding") == "none"
