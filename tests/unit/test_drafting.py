@@ -25,6 +25,7 @@ from sopgen.llm.factory import EngineChoice
 from sopgen.llm.structured import structured_call
 from sopgen.llm.testing import ScriptedToolModel
 from sopgen.render import render_docx, render_html, render_markdown
+from sopgen.schema import Brief
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEFS = sorted((ROOT / "corpora" / "briefs").glob("*.yaml"))
@@ -59,7 +60,10 @@ def test_offline_draft_of_every_sample_brief(brief_path: Path, searcher: Searche
     assert front["engine"] == "offline" and front["model"] is None and front["brief_hash"] == sop.brief_hash
     report = check_document(load_bytes(markdown.encode(), "md", "draft.md").model_copy(update={"language": brief.language}),
                             brief.profile)
-    assert not [s.id for s in report.sections if s.required and s.status != "present"]
+    assert not [s.id for s in report.sections if s.required and s.status == "missing"]
+    # a section that is only a template sentence plus prompts counts as weak, and only such a section
+    weak = {s.id for s in report.sections if s.required and s.status == "weak"}
+    assert all(sop.grounding["sections"].get(sid) in ("templated", "prompt") for sid in weak), weak
     _citations_resolve(markdown, sop)
     procedure = next(s for s in sop.sections if s.id == "procedure")
     assert len(procedure.steps) >= 3 and all(st.citations for st in procedure.steps)
@@ -240,3 +244,49 @@ def test_the_gate_rejects_junk_wrong_language_and_off_topic_sections(searcher: S
     assert "off topic" in (by_id["resources"].written_by or "")
     assert "SOCRONICELAIDES" not in by_id["scope"].body and "Этот раздел" not in by_id["purpose"].body
     assert by_id["quality"].written_by is None  # an on-topic English section is kept
+
+
+def test_the_demo_brief_is_drafted_from_the_restore_runbook_and_cites_only_what_it_uses(searcher: Searcher) -> None:
+    sop = draft_sop(load_brief(ROOT / "corpora/briefs/restore-database.yaml"), settings=load_settings(),
+                    searcher=searcher)
+    assert sop.selection["grounding"] == "document"
+    assert sop.selection["primary_source"]["path"].endswith("en/db-backup-restore-runbook.md")
+    assert "runner_up" in sop.selection
+    by_key = {c.key: c.path for c in sop.sources}
+    procedure = next(s for s in sop.sections if s.id == "procedure")
+    assert {by_key[k] for st in procedure.steps for k in st.citations} == {sop.selection["primary_source"]["path"]}
+    assert not any("daily backup check" in (c.heading or "") for c in sop.sources)  # the other procedure in it
+    text = render_markdown(sop)
+    body = text.split("\n---\n", 1)[1]
+    cited = set(re.findall(r"\[(S\d+)\]", body.split("## 10. References")[0]))
+    assert {c.key for c in sop.sources} == cited  # every listed source is cited in the text
+    assert [c.key for c in sop.sources] == [f"S{i}" for i in range(1, len(sop.sources) + 1)]
+    scope = next(s for s in sop.sections if s.id == "scope")
+    assert "Every step names the role" not in text and "Do not include passwords" not in text  # instructions
+    assert "FRM-IT-021 signed" not in scope.body  # a content constraint goes to its own section
+    approval_or_proc = [s for s in sop.sections if "FRM-IT-021 signed by the IT Operations Manager" in s.body]
+    assert approval_or_proc and approval_or_proc[0].id != "scope"
+    assert "erp_main" in text and "erpmain" not in text
+    assert sop.grounding["sections"]["procedure"] == "grounded" and sop.grounding["citation_support"] >= 0.9
+
+
+def test_a_brief_no_document_covers_gets_grounding_none_and_a_prompt(searcher: Searcher) -> None:
+    brief = Brief(title="Watering schedule for the rooftop greenhouse", goal="Keep tomato beds watered weekly.",
+                  scope="Rooftop greenhouse, May to September.", audience="Gardeners", profile="basic")
+    sop = draft_sop(brief, settings=load_settings(), searcher=searcher)
+    procedure = next(s for s in sop.sections if s.id == "procedure")
+    assert sop.selection["grounding"] == "none" and "primary_source" not in sop.selection
+    assert not procedure.steps and procedure.todo and sop.grounding["sections"]["procedure"] == "prompt"
+
+
+def test_a_russian_job_description_is_drafted_from_the_indexed_one(searcher: Searcher) -> None:
+    brief = Brief(title="Должностная инструкция системного администратора",
+                  goal="Закрепить обязанности, права и ответственность системного администратора.",
+                  scope="Системный администратор ИТ-отдела.", audience="Отдел кадров", language="ru",
+                  profile="job-description", format="narrative")
+    sop = draft_sop(brief, settings=load_settings(), searcher=searcher)
+    assert sop.selection["primary_source"]["path"].endswith("dolzhnostnaya-instrukciya-sistemnogo-administratora.txt")
+    by_id = {s.id: s for s in sop.sections}
+    for sid in ("duties", "rights"):
+        assert by_id[sid].citations and re.search(r"\[S\d+\]", by_id[sid].body), sid
+        assert by_id[sid].body.count("\n- ") >= 2 or by_id[sid].body.startswith("- "), by_id[sid].body

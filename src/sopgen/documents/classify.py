@@ -303,9 +303,16 @@ def _body_words(blocks: list[Block]) -> tuple[int, bool, str]:
     return _text_words(text)
 
 
+_WRITER_PROMPT = re.compile(r"\[\[[^\]\n]{0,400}\]\]")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
 def _text_words(text: str) -> tuple[int, bool, str]:
-    stripped = _PLACEHOLDER.sub(" ", text)
+    prompts = _WRITER_PROMPT.findall(text)
+    stripped = _PLACEHOLDER.sub(" ", _WRITER_PROMPT.sub(" ", text))
     words = len(stripped.split())
+    if prompts and words <= 30 and len(_SENTENCE_END.findall(stripped)) <= 1:
+        words = 0  # a template sentence plus writer prompts: a skeleton, not a section
     return words, bool(_DATE_OR_VERSION.search(text)), text
 
 
@@ -318,7 +325,7 @@ def _status_of(section_id: str, words: int, has_number: bool, text: str) -> tupl
         return "weak", 0
     if words <= 6 and _STUB.match(text) and not has_number:
         return "weak", words
-    if words < 4 and not (section_id in _SHORT_OK and (has_number or words >= 2)):
+    if words < 3 and not (section_id in _SHORT_OK and (has_number or words >= 2)):
         return "weak", words
     return "present", words
 

@@ -252,7 +252,8 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
         if not own and (generic := _t(sid, "fallback", lang)):
             # nothing in the indexed documents: a generic rule built from the brief's roles, and the prompt stays
             body.append(generic.format(**values))
-    placed = [c for c in content_constraints(brief) if c.section == sid]
+    fallback = "procedure" if "procedure" in profile.ids else profile.ids[0]
+    placed = [c for c in content_constraints(brief) if (c.section if c.section in profile.ids else fallback) == sid]
     if placed:
         body.append("\n".join(f"- {c.text} ({labels['from_brief']})" for c in placed))
         todo.append(labels["confirm_brief"])

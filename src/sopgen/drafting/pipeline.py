@@ -112,8 +112,10 @@ def _extra_sections(state: DraftState, primary: str) -> dict[str, list[Source]]:
     out: dict[str, list[Source]] = {}
     for src in state.sources.expand(primary, None):
         current = None
-        if src.heading and (m := match_heading(src.heading, specs)) is not None:
-            current = m[0]
+        for heading in reversed(src.heading_path.split(" > ") if src.heading_path else [src.heading or ""]):
+            if heading and (m := match_heading(heading, specs)) is not None:  # deepest heading that names one
+                current = m[0]
+                break
         items: dict[str, list[str]] = {}
         for line in src.text.split("\n"):
             text = line.strip()
