@@ -6,7 +6,12 @@
    + Chroma.from_documents) with the same embedding model, on the same files.
 3. Incremental: a re-index of an unchanged corpus of --docs generated documents, as a share of the first run.
 
+4. Real documents nobody here wrote (when ../shared/realdocs is present): the blind query set
+   benchmarks/retrieval/realdocs_queries.yaml, recall@5 and MRR per direction (en->de, de->en, ...), for
+   the half the search was tuned on and the held-out half, side by side.
+
 Run: .venv/bin/python benchmarks/bench_retrieval.py [--embedding e5-small|hash] [--docs 1000]
+     [--realdocs-store DIR] [--only-realdocs]
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -90,17 +96,44 @@ def incremental(count: int, emb: object, tmp: Path) -> None:
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
+def realdocs(store: str, emb: object, build: bool) -> None:
+    """The blind query set over the real third-party documents, tune and held-out halves."""
+    sys.path.insert(0, str(ROOT / "benchmarks" / "retrieval"))
+    from evaluate import evaluate, show
+
+    folder = ROOT.parent / "shared" / "realdocs"
+    if not folder.is_dir():
+        print("realdocs: skipped (../shared/realdocs is not here)")
+        return
+    if build:
+        t0 = time.perf_counter()
+        stats = index_corpus([str(folder)], store, emb, exclude=["MANIFEST.tsv"])  # type: ignore[arg-type]
+        print(f"realdocs: indexed {stats.indexed} documents, {stats.chunks_written} chunks in "
+              f"{time.perf_counter() - t0:.0f} s")
+    queries = yaml.safe_load((ROOT / "benchmarks/retrieval/realdocs_queries.yaml").read_text(encoding="utf-8"))["queries"]
+    searcher = Searcher(store, emb)  # type: ignore[arg-type]
+    for split in ("tune", "holdout"):
+        part = [q for q in queries if q["split"] == split]
+        show(f"realdocs, {split} half ({len(part)} queries, written blind; the search was tuned on 'tune')",
+             evaluate(searcher, part, by_name=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedding", default="e5-small")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--realdocs-store", help="an existing index of ../shared/realdocs to reuse")
+    parser.add_argument("--only-realdocs", action="store_true")
     args = parser.parse_args()
     emb = make_embeddings(args.embedding)
     files = sorted(p for p in (ROOT / "corpora").glob("*/*") if p.suffix in (".md", ".txt", ".rst", ".html")
                    and p.name != "README.md")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        realdocs(args.realdocs_store or str(tmp / "real"), emb, build=args.realdocs_store is None)
+        if args.only_realdocs:
+            return
         # paths in the query set are relative to the repo root
         quality_store = str(tmp / "q2")
         import os

@@ -143,6 +143,10 @@ def search_cmd(
         fail(f"--format must be text or json, not '{fmt}'")
     if mode not in ("hybrid", "dense", "bm25"):
         fail(f"--mode must be hybrid, dense or bm25, not '{mode}'")
+    from sopgen.schema import SUPPORTED_LANGUAGES
+
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        fail(f"--language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}")
     try:
         settings = _settings(store, collection)
         from sopgen.index.search import Searcher
@@ -155,11 +159,15 @@ def search_cmd(
     if fmt == "json":
         typer.echo(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"search: {query}")
-    for col in ("score", "document", "line", "heading", "text"):
-        table.add_column(col)
+    from sopgen.index.search import best_passage
+
+    table = Table(title=escape(f"search: {query}"))
+    for col in ("score", "document", "line", "heading"):
+        table.add_column(col, overflow="fold")
+    table.add_column("matching passage", overflow="fold", ratio=3)
     for h in hits:
-        table.add_row(f"{h.score:.4f}", h.path, str(h.line), h.heading or "", h.text[:120].replace("\n", " "))
+        table.add_row(f"{h.score:.4f}", escape(h.path), str(h.line), escape(h.heading or ""),
+                      escape(best_passage(h.text, query)))
     Console(width=160).print(table)
 
 

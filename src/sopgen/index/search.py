@@ -15,6 +15,7 @@ Why each part is here (measured on benchmarks/retrieval, real third-party docume
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -231,3 +232,23 @@ class Searcher:
             if len(results) >= k:
                 break
         return results
+
+
+def best_passage(text: str, query: str, width: int = 220) -> str:
+    """The line or sentence of `text` that shares most words with the query (glossary included), cut to
+    `width` characters at a word boundary: what a results table shows instead of a chunk's first words.
+
+    >>> best_passage("Intro line.\\nBackups are kept for 30 days on bkp-nas-02.\\nOther.", "how long are backups kept")
+    'Backups are kept for 30 days on bkp-nas-02.'
+    """
+    from sopgen.index.bm25 import expand_query, tokenize
+
+    wanted = set(tokenize(expand_query(query)))
+    parts = [p.strip() for line in text.split("\n") for p in re.split(r"(?<=[.!?])\s+", line) if p.strip()]
+    if not parts:
+        return ""
+    best = max(parts, key=lambda p: (len(wanted & set(tokenize(p))), -parts.index(p)))
+    if len(best) <= width:
+        return best
+    cut = best[:width].rsplit(" ", 1)[0]
+    return cut + " …"
