@@ -27,7 +27,7 @@ def evaluate(searcher: Any, queries: list[dict[str, Any]], mode: str = "hybrid",
     for q in queries:
         hits = searcher.search(q["query"], 5, group=True, mode=mode)
         docs = [Path(h.path).name if by_name else h.path for h in hits]
-        relevant = set(q["relevant"])
+        relevant = {Path(r).name for r in q["relevant"]} if by_name else set(q["relevant"])
         recall = len(relevant & set(docs)) / min(len(relevant), 5)
         first = next((i + 1 for i, d in enumerate(docs) if d in relevant), None)
         rr = 1 / first if first else 0.0

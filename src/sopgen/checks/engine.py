@@ -14,6 +14,7 @@ from functools import cache
 from sopgen.checks.findings import Finding
 from sopgen.checks.masking import line_starts, masked_text, position
 from sopgen.checks.morphology import find_passives
+from sopgen.checks.pronouns import ambiguous_pronouns
 from sopgen.checks.rules import CompiledRule
 from sopgen.documents import Block, Document
 
@@ -41,6 +42,7 @@ class Context:
     steps_need_actor: bool
     procedure_lines: set[int]
     lowered: str = ""
+    headings: list[tuple[int, str]] | None = None
 
     def __post_init__(self) -> None:
         lowered = self.masked.lower()
@@ -50,6 +52,18 @@ class Context:
 
     def position(self, offset: int) -> tuple[int, int]:
         return position(self.starts, offset)
+
+    def heading_at(self, offset: int) -> str:
+        """The text of the nearest heading above `offset` ('' before the first one)."""
+        if self.headings is None:
+            self.headings = [(b.line, b.text) for b in self.doc.blocks if b.kind == "heading"]
+        line = self.position(offset)[0]
+        text = ""
+        for heading_line, heading in self.headings:
+            if heading_line > line:
+                break
+            text = heading
+        return text
 
     def block_span(self, block: Block) -> tuple[int, int]:
         start = self.starts[block.line - 1]
@@ -79,6 +93,8 @@ def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
         spans += [m.span() for m in rule.regex.finditer(ctx.doc.text if rule.spec.raw_text else text)]
     for start, end in sorted(spans):
         if any(e.match(text, start) for e in rule.exceptions):
+            continue
+        if rule.not_under is not None and rule.not_under.search(ctx.heading_at(start)):
             continue
         word = text[start:end]
         if rule.skip_initial and word.lower() in rule.skip_initial and word[0].isupper() \
@@ -135,6 +151,11 @@ def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
             continue  # an all-caps line (a heading or a warning banner), not an abbreviation
         if token in defined or token in seen or token.rstrip("s") in defined or len(set(token)) == 1:
             continue
+        before = ctx.masked[max(0, m.start() - 16) : m.start()].split()
+        if before and before[-1] in rule.known and before[-1].isupper():
+            continue  # a product's module or edition: 'SAP EWM', 'MS SQL'
+        if token.upper() in rule.known or token.capitalize() in rule.known:
+            continue
         if _is_word(token, rule.language):
             continue  # 'NOT', 'VORSICHT', 'ВНИМАНИЕ': emphasis or a name, not an abbreviation
         seen.add(token)
@@ -169,6 +190,8 @@ def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
             findings.extend(make_finding(ctx, rule, s, e, count=c) for s, e, c in _compound(ctx, rule))
         elif kind == "missing-actor":
             findings.extend(make_finding(ctx, rule, s, e) for s, e in _missing_actor(ctx, rule))
+        elif kind == "ambiguous-pronoun":
+            findings.extend(make_finding(ctx, rule, s, e) for s, e in ambiguous_pronouns(ctx.masked, rule.language))
         elif kind == "undefined-abbreviation":
             findings.extend(make_finding(ctx, rule, s, e) for s, e in _abbreviations(ctx, rule))
     return _drop_overlaps(findings)

@@ -14,7 +14,7 @@ from sopgen.checks.findings import Category, Severity
 from sopgen.errors import ConfigError
 from sopgen.yamlio import load_yaml_model
 
-RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation"]
+RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation", "ambiguous-pronoun"]
 RULES_VERSION = "1"  # bump when the rule engine's behaviour changes without a change in rule data
 
 
@@ -37,6 +37,8 @@ class RuleSpec(BaseModel):
     separators: list[str] = Field(default_factory=list)
     known: list[str] = Field(default_factory=list, description="Abbreviations that need no definition.")
     case_sensitive: bool = Field(False, description="Match `patterns` case-sensitively.")
+    not_under_headings: list[str] = Field(default_factory=list, description="Regexes: no finding below a "
+                                          "heading that matches one (a job description's rights allow 'may').")
     raw_text: bool = Field(False, description="Match `patterns` on the text as written (URLs, code and markup "
                                               "included), not on the masked prose.")
 
@@ -120,11 +122,22 @@ class CompiledRule:
         self.exceptions = [re.compile(p, re.IGNORECASE) for p in spec.exceptions]
         self.separators = re.compile("|".join(spec.separators), re.IGNORECASE) if spec.separators else None
         self.skip_initial = {w.lower() for w in spec.skip_sentence_initial}
-        self.known = set(spec.known)
+        self.not_under = re.compile("|".join(spec.not_under_headings), re.I) if spec.not_under_headings else None
+        self.known = set(spec.known) | (_well_known() if spec.kind == "undefined-abbreviation" else set())
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+
+@cache
+def _well_known() -> frozenset[str]:
+    """checks/rules/known-abbreviations.yaml: names, units and codes no reader needs defined, any language."""
+    import yaml
+
+    path = resources.files("sopgen.checks") / "rules" / "known-abbreviations.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(str(k) for k in data.get("known", []))
 
 
 def _builtin_pack_path(language: str) -> Path | None:
@@ -186,7 +199,7 @@ def data_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256(RULES_VERSION.encode())
-    for lang in ("common", "en", "de", "ru"):
+    for lang in ("common", "en", "de", "ru", "known-abbreviations"):
         path = _builtin_pack_path(lang)
         if path is not None:
             digest.update(path.read_bytes())

@@ -1,0 +1,67 @@
+"""Pronouns with two candidate antecedents: "The planner tells the driver that he must sign."
+
+A personal pronoun is ambiguous when the same sentence, before it, names two or more different people or
+roles it could point back to. People are found by language: English and German role nouns by their
+article and a person-noun ending (planner, supervisor, Disponent, Leitung), Russian ones by pymorphy3's
+animacy tag (мастер, технолог). One finding per ambiguous pronoun.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:\n(?![ \t]*\n)[^.!?;\n]+)*")
+_PRONOUN = {
+    "en": re.compile(r"\b(?:he|she|him|her|his)\b", re.I),
+    "de": re.compile(r"\b(?:er|sie|ihn|ihm)\b"),  # lower case only: "Sie" is the polite "you"
+    "ru": re.compile(r"(?<![\w-])(?:он|она|его|её|ее|ему|ей|него|неё|нему|ней)(?![\w-])", re.I),
+}
+_PERSON_EN = re.compile(
+    r"\b(?:the|a|an|each|every|this|that)\s+(?:[a-z-]+\s+)?((?:[a-z]+(?:er|or|ist|ant|ent|ian|man|woman|person|"
+    r"officer|clerk|nurse|agent|lead|head|staff|steward))|manager|driver|caller|guest|visitor|user|customer|"
+    r"employee|colleague|patient|resident|applicant|doctor|physician|pharmacist|student|child|parent)s?\b", re.I)
+_PERSON_DE = re.compile(
+    r"\b(?i:der|die|den|dem|des|ein|eine|einen|einem|einer)\s+(?:[a-zäöüß]+[en]\s+)?(Leitung|Leiter|Leiterin|Person|Fachkraft|[A-ZÄÖÜ][a-zäöüß]+(?:er|erin|or|orin|"
+    r"ent|entin|ant|antin|ist|istin|eur|ling|leitung|kraft|person|mann|frau|arzt|ärztin|meister|meisterin|"
+    r"beauftragte|beauftragter|leiter|leiterin)(?:en|n|s|in|innen)?)\b")
+
+
+@cache
+def _morph() -> object:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _people_ru(text: str) -> set[str]:
+    morph = _morph()
+    found = set()
+    for word in re.findall(r"[а-яё]{3,}", text.lower()):
+        for parse in morph.parse(word)[:1]:  # type: ignore[attr-defined]
+            tag = parse.tag
+            if "NOUN" in tag and "anim" in tag and "Name" not in tag and "Surn" not in tag:
+                found.add(parse.normal_form)
+    return found
+
+
+def _people(text: str, language: str) -> set[str]:
+    if language == "ru":
+        return _people_ru(text)
+    pattern = _PERSON_DE if language == "de" else _PERSON_EN
+    return {m.group(1).lower() for m in pattern.finditer(text)}
+
+
+def ambiguous_pronouns(masked: str, language: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every pronoun that has two or more candidate people before it in its sentence."""
+    pronoun = _PRONOUN.get(language)
+    if pronoun is None:
+        return
+    for sentence in _SENTENCE.finditer(masked):
+        text = sentence.group(0)
+        if len(text) > 600:
+            continue  # a run-on table row or list, not one sentence
+        for m in pronoun.finditer(text):
+            if len(_people(text[: m.start()], language)) >= 2:
+                yield sentence.start() + m.start(), sentence.start() + m.end()
