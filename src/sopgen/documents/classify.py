@@ -477,6 +477,8 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
                 reason=f"numbered list of {len(ordered)} steps at line {ordered[0].line}", words=len(ordered) * 5,
             ))
         for block in part.blocks:
+            if block.kind == "table":
+                _table_labels(block, part, specs, detection)
             if block.kind == "table" and "revision_history" in specs:
                 first_row = block.text.split("\n", 1)[0]
                 if _REVISION_TABLE.search(first_row) and _DATE_OR_VERSION.search(block.text):
@@ -484,6 +486,24 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
                         id="revision_history", line=block.line, heading=part.heading, confidence=0.8,
                         reason=f"version/date table at line {block.line}", words=len(block.text.split()),
                     ))
+
+
+def _table_labels(block: Block, part: _Part, specs: dict[str, SectionSpec], detection: Detection) -> None:
+    """A form-like table states sections in its first column ("| Zweck | ... |", "| Freigabe | ... |"): a
+    short first cell that names a section is that section, on its row."""
+    for offset, row in enumerate(block.text.split("\n")):
+        cells = [c.strip() for c in row.split(" | ")]
+        if len(cells) < 2 or not cells[0] or len(cells[0].split()) > 4 or not any(c for c in cells[1:]):
+            continue
+        found = match_heading(cells[0], specs)
+        if found is None:
+            continue
+        sid, confidence, _alias = found
+        rest = " ".join(cells[1:])
+        status, words = _status_of(sid, *_text_words(rest)[:1], bool(_DATE_OR_VERSION.search(rest)), rest)
+        _record(detection, SectionMatch(id=sid, line=min(block.line + offset, block.end_line), heading=cells[0],
+                                        confidence=round(confidence - 0.1, 2), status=status,
+                                        reason=f"table row labelled '{cells[0]}'", words=words))
 
 
 def _units(part: _Part) -> Iterable[tuple[int, str]]:
