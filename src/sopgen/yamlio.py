@@ -14,6 +14,11 @@ from sopgen.errors import ConfigError
 M = TypeVar("M", bound=BaseModel)
 
 
+def fast_load(text: str) -> Any:
+    """yaml.safe_load with libyaml when it is there (the built-in data files load 10x faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _node_line(node: yaml.Node, loc: Sequence[int | str]) -> int:
     """Walk a composed YAML node along a pydantic error location; return the deepest 1-based line found."""
     line = node.start_mark.line + 1
@@ -41,20 +46,21 @@ def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = Confi
         raise error("file not found", path=path, hint="check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read: {exc}", path=path) from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster than the Python parser
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise error(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=where, hint="fix the syntax") from None
-    if not isinstance(data, dict) or node is None:
+    if not isinstance(data, dict):
         raise error("expected a YAML mapping at the top level", path=path)
     try:
         return model.model_validate({**data, **extra})
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = [p for p in first["loc"] if isinstance(p, int | str)]
-        line = _node_line(node, loc)
+        node = yaml.compose(text, Loader=loader)  # composed only now, to point at the line
+        line = _node_line(node, loc) if node is not None else 1
         field = ".".join(str(p) for p in loc) or "(top level)"
         raise error(f"field '{field}': {first['msg']}", path=f"{path}:{line}", hint="see the schema") from None

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sopgen.checks.findings import Category, Severity
 from sopgen.errors import ConfigError
-from sopgen.yamlio import load_yaml_model
+from sopgen.yamlio import fast_load, load_yaml_model
 
 RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation", "ambiguous-pronoun"]
 RULES_VERSION = "1"  # bump when the rule engine's behaviour changes without a change in rule data
@@ -133,10 +133,9 @@ class CompiledRule:
 @cache
 def _well_known() -> frozenset[str]:
     """checks/rules/known-abbreviations.yaml: names, units and codes no reader needs defined, any language."""
-    import yaml
 
     path = resources.files("sopgen.checks") / "rules" / "known-abbreviations.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = fast_load(path.read_text(encoding="utf-8")) or {}
     return frozenset(str(k) for k in data.get("known", []))
 
 

@@ -6,15 +6,17 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sopgen.config import Settings, load_settings
 from sopgen.errors import SopgenError
-from sopgen.schema import Profile, load_profile
+
+if TYPE_CHECKING:
+    from sopgen.config import Settings
+    from sopgen.schema import Profile
 
 
 class ExitCode(IntEnum):
@@ -49,6 +51,14 @@ def fail(error: SopgenError | str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     raise typer.Exit(int(code))
 
 
+def load_settings(**overrides: object) -> Settings:
+    """`sopgen.config.load_settings`, imported on first use: pydantic-settings costs start-up time that
+    `sopgen --help` should not pay."""
+    from sopgen.config import load_settings as load
+
+    return load(**overrides)
+
+
 def write_output(text: str, output: Path | None, encoding: str = "utf-8") -> None:
     """Print, or write a report file (its folder created); an unwritable place is a usage error naming it.
 
@@ -79,9 +89,11 @@ MAX_MB_HELP = "Largest file in MB that is read (default 20)."
 
 def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:
     """Settings plus the profile named on the command line (or the configured default); exits 2 on error."""
+    from sopgen.checks.rules import validate_rule_files
+    from sopgen.schema import load_profile
+
     try:
         settings = load_settings()
-        from sopgen.checks.rules import validate_rule_files
 
         validate_rule_files(tuple(settings.checks.extra_rule_files))
         return settings, load_profile(profile or settings.profile)

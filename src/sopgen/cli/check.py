@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sopgen.checks.batch import check_files
-from sopgen.checks.findings import SEVERITY_RANK, DocumentReport, Report
-from sopgen.checks.output import render_json, render_sarif, render_text
 from sopgen.cli.app import (
     MAX_MB_HELP,
     MEMORY_HELP,
@@ -24,9 +21,11 @@ from sopgen.cli.app import (
     with_limits,
     write_output,
 )
-from sopgen.config import Settings
-from sopgen.documents.names import display_name
 from sopgen.errors import SopgenError
+
+if TYPE_CHECKING:
+    from sopgen.checks.findings import DocumentReport
+    from sopgen.config import Settings
 
 
 def _review(documents: list[DocumentReport], files: list[Path], settings: Settings) -> list[DocumentReport]:
@@ -78,6 +77,12 @@ def check_cmd(
 
       sopgen check docs/*.md --format sarif --output sopgen.sarif --fail-on warning
     """
+    # imported here, not at the top: `sopgen --help` and the other verbs never pay for the check engine
+    from sopgen.checks.batch import check_files
+    from sopgen.checks.findings import SEVERITY_RANK, Report
+    from sopgen.checks.output import render_json, render_sarif, render_text
+    from sopgen.documents.names import display_name
+
     if fmt not in ("text", "json", "sarif"):
         fail(f"--format must be text, json or sarif, not '{fmt}'")
     if fail_on not in SEVERITY_RANK:

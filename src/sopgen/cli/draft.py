@@ -11,8 +11,7 @@ import typer
 import yaml
 from rich.markup import escape
 
-from sopgen.cli.app import ExitCode, app, err_console, fail
-from sopgen.config import load_settings
+from sopgen.cli.app import ExitCode, app, err_console, fail, load_settings
 from sopgen.errors import LLMError, SopgenError
 
 EngineOpt = Annotated[str | None, typer.Option("--engine", "-e", help="auto | openai | openai-compatible | local | offline")]

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sopgen.checks.findings import DocumentReport
-from sopgen.checks.output import render_json, render_sarif
 from sopgen.cli.app import (
     MAX_MB_HELP,
     MEMORY_HELP,
@@ -25,9 +22,10 @@ from sopgen.cli.app import (
     with_limits,
     write_output,
 )
-from sopgen.documents.walk import Skipped
-from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
-from sopgen.gaps.reports import CSV_ENCODING
+
+if TYPE_CHECKING:
+    from sopgen.checks.findings import DocumentReport
+    from sopgen.documents.walk import Skipped
 
 FORMATS = ("text", "json", "csv", "html", "sarif")
 
@@ -56,6 +54,11 @@ def gaps_cmd(
 
       sopgen gaps share/ --format csv --output gaps.csv --jobs 2 --resume
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sopgen.checks.output import render_json, render_sarif
+    from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
+    from sopgen.gaps.reports import CSV_ENCODING
     from sopgen.plugins import plugin_exporters
 
     exporters = plugin_exporters()

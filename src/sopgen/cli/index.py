@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from langchain_core.embeddings import Embeddings
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from sopgen.cli.app import (
     MAX_MB_HELP,
@@ -23,14 +20,20 @@ from sopgen.cli.app import (
     fail,
     with_limits,
 )
-from sopgen.config import Settings, load_settings
 from sopgen.errors import SopgenError
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from sopgen.config import Settings
 
 StoreOpt = Annotated[str | None, typer.Option("--store", "-s", help="Index directory or http://host:port of a Chroma server.")]
 CollectionOpt = Annotated[str | None, typer.Option("--collection", help="Collection name (default: sopgen).")]
 
 
 def _settings(store: str | None, collection: str | None) -> Settings:
+    from sopgen.config import load_settings
+
     return load_settings(store=store, collection=collection)
 
 
@@ -78,6 +81,8 @@ def index_cmd(
 
         embeddings = make_default_embeddings(settings)
         tty = sys.stderr.isatty()
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         bar = Progress(TextColumn("[bold]index[/]"), BarColumn(), MofNCompleteColumn(),
                        TextColumn("{task.fields[chunks]} chunks"), TimeElapsedColumn(), console=err_console,
                        transient=True) if tty else None
@@ -159,6 +164,8 @@ def search_cmd(
     if fmt == "json":
         typer.echo(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
         return
+    from rich.table import Table
+
     from sopgen.index.search import best_passage
 
     table = Table(title=escape(f"search: {query}"))

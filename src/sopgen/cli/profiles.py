@@ -12,7 +12,6 @@ from rich.table import Table
 
 from sopgen.cli.app import app, fail
 from sopgen.errors import SopgenError
-from sopgen.schema import list_profiles, load_profile, profile_json_schema
 
 profiles_app = typer.Typer(help="List and show SOP schema profiles (which sections a kind of SOP needs).")
 app.add_typer(profiles_app, name="profiles")
@@ -30,6 +29,8 @@ def list_cmd() -> None:
     table.add_column("required", justify="right")
     table.add_column("optional", justify="right")
     table.add_column("source")
+    from sopgen.schema import list_profiles
+
     for p in list_profiles():
         table.add_row(p.name, p.title, str(len(p.required_ids)), str(len(p.ids) - len(p.required_ids)), p.source)
     Console(width=140).print(table)
@@ -47,6 +48,8 @@ def show_cmd(
     """
     if fmt not in ("yaml", "json"):
         fail(f"--format must be yaml or json, not '{fmt}'")
+    from sopgen.schema import load_profile
+
     try:
         profile = load_profile(name)
     except SopgenError as exc:
@@ -70,4 +73,6 @@ def show_cmd(
 @profiles_app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of profile files (for editors and validators)."""
+    from sopgen.schema import profile_json_schema
+
     typer.echo(profile_json_schema())

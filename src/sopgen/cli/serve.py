@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sopgen.cli.app import app, fail
-from sopgen.config import load_settings
+from sopgen.cli.app import app, fail, load_settings
 from sopgen.errors import SopgenError
 
 

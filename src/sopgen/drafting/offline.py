@@ -13,11 +13,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from sopgen.drafting.constraints import content_constraints, forbids_secrets, quotes_secret
 from sopgen.drafting.sources import Source
 from sopgen.schema import Brief, Outline, OutlineSection, Profile, Section, Step
+from sopgen.yamlio import fast_load
 
 ENGINE = "offline"
 _ITEM = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[-*•]|(?:step|schritt|шаг)\s+\d+[:.)])\s+(.+)$", re.I | re.M)
@@ -27,7 +26,7 @@ _LANG_NAMES = {"en": "English", "de": "German", "ru": "Russian"}
 
 @cache
 def texts() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
+    data: dict[str, Any] = fast_load(
         (resources.files("sopgen.drafting") / "data" / "offline.yaml").read_text(encoding="utf-8"))
     return data
 

@@ -13,6 +13,8 @@ from functools import cache
 
 import numpy as np
 
+from sopgen.yamlio import fast_load
+
 _WORD = re.compile(r"\w+")
 _IDENT = re.compile(r"\b\w+(?:[-_./]\w+)+\b")
 
@@ -75,12 +77,11 @@ def _glossary() -> dict[tuple[str, ...], list[str]]:
     """Lemmatised glossary term -> the other words of its concept, in every language."""
     from importlib import resources
 
-    import yaml
 
     path = resources.files("sopgen.index") / "data" / "glossary.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = fast_load(path.read_text(encoding="utf-8")) or {}
     index: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for concept in data.get("concepts", []):
         expansion = [w for lang in _GLOSS_LANGS for w in concept.get(lang, [])[:EXPANSION_TERMS]]

@@ -8,11 +8,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sopgen.errors import ProfileError
-from sopgen.yamlio import load_yaml_model
+from sopgen.yamlio import fast_load, load_yaml_model
 
 LangMap = dict[str, list[str]]
 
@@ -91,7 +90,7 @@ def _data_dir() -> Any:
 @cache
 def canonical_sections() -> dict[str, SectionSpec]:
     """The 14 canonical sections of DESIGN.md, in their canonical order."""
-    raw = yaml.safe_load((_data_dir() / "sections.yaml").read_text(encoding="utf-8"))
+    raw = fast_load((_data_dir() / "sections.yaml").read_text(encoding="utf-8"))
     return {sid: SectionSpec.model_validate(spec) for sid, spec in raw["sections"].items()}
 
 
