@@ -10,6 +10,8 @@ instead of borrowing another process's.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from pydantic import BaseModel, Field
 
@@ -22,6 +24,8 @@ from sopgen.schema import Brief
 # to at least MIN_Z (tuned on the tune half of benchmarks/drafting/briefs and the developers' no-match
 # briefs in benchmarks/drafting/briefs-dev; the two kinds overlap there, see the issue note).
 MIN_Z = 4.0
+MIN_DOCUMENTS = 8  # below this, relevance is the share of the brief's words found in the document
+MIN_OVERLAP = 0.25  # of title and goal; twice that of the title alone
 RRF_K = 15
 
 
@@ -104,7 +108,18 @@ def select_documents(brief: Brief, searcher: Searcher | None, related: int = 3) 
     choices = [DocumentChoice(path=searcher.doc_paths[i], score=float(fused[i]), similarity_z=float(z[i]),
                               title=titles.get(searcher.doc_paths[i])) for i in ranked[:related]]
     top = choices[0]
-    grounded = top.similarity_z >= MIN_Z
+    if int(allowed.sum()) >= MIN_DOCUMENTS:
+        grounded = top.similarity_z >= MIN_Z
+    else:  # too few documents for standard scores to mean anything: ask for plain word overlap instead
+        texts = [t for t, d in zip(searcher.texts, searcher.chunk_doc, strict=True) if searcher.doc_paths[d] == top.path]
+        grounded = _overlap(short, texts) >= 2 * MIN_OVERLAP or _overlap(long, texts) >= MIN_OVERLAP
     return Selection(primary=top if grounded else None, runner_up=choices[1] if len(choices) > 1 else None,
                      related=[c.path for c in choices] if grounded else [],
                      grounding="document" if grounded else "none")
+
+
+def _overlap(query: str, texts: list[str]) -> float:
+    """Share of the query's content words (first five letters) that occur in `texts`."""
+    words = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{4,}", query)}
+    found = {w.lower()[:5] for t in texts for w in re.findall(r"[^\W\d_]{4,}", t)}
+    return len(words & found) / len(words) if words else 0.0
