@@ -17,7 +17,7 @@ from sopgen._version import __version__ as __version__
 _API = {
     "SOP", "Brief", "DocumentReport", "IndexStats", "Outline", "Profile", "Report", "SearchResult",
     "aanalyze_gaps", "acheck_sop", "adraft_sop", "aindex_corpus", "analyze_gaps", "asearch", "check_sop",
-    "draft_sop", "index_corpus", "load_brief", "load_profile", "outline_sop", "search", "stream_draft",
+    "draft_sop", "index_corpus", "load_brief", "load_profile", "outline_sop", "save", "search", "stream_draft",
 }  # fmt: skip
 _EXTRA = {"Finding": "sopgen.checks.findings", "list_profiles": "sopgen.schema"}
 

@@ -150,3 +150,29 @@ __all__ = [
     "aanalyze_gaps", "acheck_sop", "adraft_sop", "aindex_corpus", "analyze_gaps", "asearch", "check_sop",
     "draft_sop", "index_corpus", "load_brief", "load_profile", "outline_sop", "search", "stream_draft",
 ]  # fmt: skip
+
+
+def save(sop: SOP, path: str | Path, format: str | None = None) -> Path:
+    """Write a draft to Markdown, DOCX or HTML, chosen by `format` or the file's extension.
+
+    >>> import tempfile, pathlib
+    >>> brief = Brief(title="Reset a password", goal="Unlock the user.", scope="Service desk", audience="agents")
+    >>> out = save(draft_sop(brief, engine="offline", use_index=False), pathlib.Path(tempfile.mkdtemp()) / "sop.docx")
+    >>> out.suffix, out.stat().st_size > 0
+    ('.docx', True)
+    """
+    from sopgen.errors import SopgenError
+    from sopgen.render import render_docx, render_html, render_markdown
+
+    target = Path(path)
+    known = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html"}
+    chosen = format or known.get(target.suffix.lower())
+    if chosen not in ("md", "docx", "html"):
+        raise SopgenError(f"cannot tell the format from '{target.suffix or '(no extension)'}'", path=target,
+                          hint="pass format='md', 'docx' or 'html', or use one of those extensions")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if chosen == "docx":
+        render_docx(sop, target)
+    else:
+        target.write_text(render_html(sop) if chosen == "html" else render_markdown(sop), encoding="utf-8")
+    return target

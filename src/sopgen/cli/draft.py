@@ -69,7 +69,11 @@ def draft_cmd(
     from sopgen.drafting import draft_sop
     from sopgen.render import render_docx, render_html, render_markdown
 
-    fmt = fmt or {".docx": "docx", ".html": "html", ".htm": "html"}.get(output.suffix.lower(), "md")
+    known = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html"}
+    if fmt is None and output.suffix.lower() not in known:
+        fail(f"{output}: cannot tell the format from '{output.suffix or '(no extension)'}'; use --format md|docx|html "
+             "or an output name ending in .md, .docx or .html")
+    fmt = fmt or known[output.suffix.lower()]
     if fmt not in ("md", "docx", "html"):
         fail(f"--format must be md, docx or html, not '{fmt}'")
     parts = output.with_name(output.name + ".parts")

@@ -113,8 +113,14 @@ def index_cmd(
                 bar.stop()
     except SopgenError as exc:
         fail(exc)
+    for path, reason in result.skipped:
+        err_console.print(escape(f"skipped {path}: {reason}"), highlight=False)
+    if not result.seen and not result.failed:
+        err_console.print(escape(f"no supported documents under {', '.join(paths)} (supported: .md .txt .rst .html "
+                                 ".php .docx .pdf; {len(result.skipped)} other files skipped)"), highlight=False)
     err_console.print(
-        f"indexed {result.indexed}, unchanged {result.unchanged}, removed {result.removed}, failed "
+        f"indexed {result.indexed}, unchanged {result.unchanged}, removed {result.removed}, skipped "
+        f"{len(result.skipped)}, failed "
         f"{len(result.failed)}; {result.chunks_written} chunks in {result.seconds:.1f} s "
         f"({result.chunks_per_second:.1f} chunks/s) into {settings.store}", highlight=False)
     for _path, error in result.failed:

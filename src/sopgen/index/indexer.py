@@ -44,6 +44,7 @@ class IndexStats:
     removed: int = 0
     chunks_written: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not indexed)
     seconds: float = 0.0
 
     @property
@@ -100,7 +101,8 @@ def index_corpus(
     started = time.perf_counter()
     stats = IndexStats()
     limits = limits or Limits()
-    targets, _skipped, broken = collect([str(p) for p in paths], include, exclude)
+    targets, skipped, broken = collect([str(p) for p in paths], include, exclude)
+    stats.skipped = [(s.shown, s.reason) for s in skipped]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
     # Workers are forked before the embedding model starts its threads and before any progress bar does.
     with BoundedPool(_load_and_chunk, workers, limits) as pool:
