@@ -162,12 +162,11 @@ def save(sop: SOP, path: str | Path, format: str | None = None) -> Path:
     ('.docx', True)
     """
     from sopgen.errors import SopgenError
-    from sopgen.render import render_docx, render_html, render_markdown
+    from sopgen.render import output_format, render_docx, render_html, render_markdown
 
     target = Path(path)
-    known = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html"}
-    chosen = format or known.get(target.suffix.lower())
-    if chosen not in ("md", "docx", "html"):
+    chosen = output_format(str(target), format)
+    if chosen is None:
         raise SopgenError(f"cannot tell the format from '{target.suffix or '(no extension)'}'", path=target,
                           hint="pass format='md', 'docx' or 'html', or use one of those extensions")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,9 @@ async def _probe(target: Any, outside: Path) -> dict[str, Any]:
             "both": {"text": "# Purpose\nx\n", "path": "docs/ok.md"},
         }
         out = {name: await client.call_tool("check", args) for name, args in calls.items()}
+        started = time.monotonic()  # a small hostile text once held a server thread for 21 s
+        out["hostile"] = await client.call_tool("check", {"text": "# " + "a " * 1200 + "\n**a**" + " " * 1300 + "x\n"})
+        out["hostile_seconds"] = time.monotonic() - started
         out["gaps"] = await client.call_tool("gaps", {"paths": ["docs"], "profile": "basic"})
         out["gaps_out"] = await client.call_tool("gaps", {"paths": [str(outside)], "profile": "basic"})
         return out
@@ -65,6 +68,7 @@ def _assert_confined(out: dict[str, Any]) -> None:
     missing = out["missing"].structured_content  # reported as an unreadable document, never checked as text
     assert "file not found" in missing["error"] and missing["score"] is None and not missing["findings"]
     assert out["both"].is_error and "exactly one of text or path" in _text(out["both"])
+    assert not out["hostile"].is_error and out["hostile_seconds"] < 10
     gaps = out["gaps"].structured_content
     assert [Path(d["path"]).name for d in gaps["documents"]] == ["ok.md"]  # the link out is skipped, unread
     assert "hunter2" not in str(gaps)

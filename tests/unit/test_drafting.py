@@ -290,3 +290,16 @@ def test_a_russian_job_description_is_drafted_from_the_indexed_one(searcher: Sea
     for sid in ("duties", "rights"):
         assert by_id[sid].citations and re.search(r"\[S\d+\]", by_id[sid].body), sid
         assert by_id[sid].body.count("\n- ") >= 2 or by_id[sid].body.startswith("- "), by_id[sid].body
+
+
+def test_draft_output_format_comes_from_format_or_a_known_extension(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sopgen.cli import app
+
+    brief = ROOT / "corpora/briefs/hotline.yaml"
+    result = CliRunner().invoke(app, ["draft", "--brief", str(brief), "--no-index", "-o", str(tmp_path / "out.pdf")])
+    assert result.exit_code == 2 and "cannot tell the format from '.pdf'" in result.output
+    assert not (tmp_path / "out.pdf").exists()
+    ok = CliRunner().invoke(app, ["draft", "--brief", str(brief), "--no-index", "-o", str(tmp_path / "out.html")])
+    assert ok.exit_code == 0 and (tmp_path / "out.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -67,13 +67,13 @@ def draft_cmd(
       sopgen draft --brief corpora/briefs/reklamation.yaml -o out/reklamation.docx
     """
     from sopgen.drafting import draft_sop
-    from sopgen.render import render_docx, render_html, render_markdown
+    from sopgen.render import output_format, render_docx, render_html, render_markdown
 
-    known = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html"}
-    if fmt is None and output.suffix.lower() not in known:
+    chosen = output_format(str(output), fmt)
+    if chosen is None and fmt is None:
         fail(f"{output}: cannot tell the format from '{output.suffix or '(no extension)'}'; use --format md|docx|html "
              "or an output name ending in .md, .docx or .html")
-    fmt = fmt or known[output.suffix.lower()]
+    fmt = chosen or fmt
     if fmt not in ("md", "docx", "html"):
         fail(f"--format must be md, docx or html, not '{fmt}'")
     parts = output.with_name(output.name + ".parts")
