@@ -32,6 +32,8 @@ BM25_WEIGHT = 0.5  # lexical evidence breaks ties; it must not drown the other l
 DOC_WEIGHT = 1.0  # a chunk's share of its document's rank (centroid and title/heading lists)
 STUB_CHUNK_WORDS, STUB_DOC_WORDS = 6, 60  # a chunk or a whole document this short is a stub: ranked down
 STUB_FACTOR = 0.5
+IDENTIFIER_BOOST = 4.0  # a query naming a code (FRM-QA-017, XQ-77, pg_dump) is answered by the exact term
+_IDENTIFIER = re.compile(r"\b(?=[\w-]*\d)[A-Za-z][\w]*[-_./][\w-]+\b|\b[A-Z]{2,}[-_]?\d+\b|\b\w+_\w+\b")
 DENSE_FUSION = "rank"  # "z": one list of per-language standard scores; "rank": one ranked list per language  # (a penalty on every short chunk cost recall: real steps are short)
 
 
@@ -211,11 +213,12 @@ class Searcher:
                 card = self.doc_bm25.scores(expand_query(query))
                 self._rrf(card, card > 0, depth, BM25_WEIGHT, doc_fused)
                 fused += np.where(mask, DOC_WEIGHT * doc_fused[self.chunk_doc], 0.0).astype(np.float32)
+        if mode == "hybrid":
+            fused *= self.stub.astype(np.float32)  # a stub's vague semantic match counts less; its exact terms do not
         if mode in ("hybrid", "bm25"):
             lexical = self.bm25.scores(expand_query(query) if mode == "hybrid" else query)
-            self._rrf(lexical, mask & (lexical > 0), depth * 4, BM25_WEIGHT if mode == "hybrid" else 1.0, fused)
-        if mode == "hybrid":
-            fused *= self.stub.astype(np.float32)
+            weight = (BM25_WEIGHT * (IDENTIFIER_BOOST if _IDENTIFIER.search(query) else 1.0)) if mode == "hybrid" else 1.0
+            self._rrf(lexical, mask & (lexical > 0), depth * 4, weight, fused)
         order = np.argsort(-fused, kind="stable")
         results: list[SearchResult] = []
         seen_paths: set[str] = set()
