@@ -77,8 +77,10 @@ def retrieve(state: DraftState) -> DraftState:
     related = [p for p in state.selection.related if p != primary]
     proc: list[Source] = []
     if primary:
-        proc = state.sources.expand(primary, "procedure") or [
-            s for s in state.sources.expand(primary, None) if offline.has_steps(s)]
+        whole = state.sources.expand(primary, None)
+        proc = state.sources.expand(primary, "procedure") or [s for s in whole if offline.has_steps(s)] or [
+            s for s in whole if s.section_id not in ("purpose", "scope", "definitions", "references",
+                                                    "revision_history", "approval")]  # prose: one step per part
         proc = _one_procedure(state, primary, proc)
     state.per_section["procedure"] = proc
     extra = _extra_sections(state, primary) if primary and state.profile.extra_sections else {}
