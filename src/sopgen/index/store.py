@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from sopgen.errors import IndexStoreError
 
-SCHEMA = 4  # 2: title and heading path embedded; 3: markup and loose HTML text; 4: runbook headings are procedure
+SCHEMA = 5  # 2: title and heading path embedded; 3: markup and loose HTML text; 4-5: runbook headings are procedure
 
 
 def is_url(store: str) -> bool:
