@@ -12,10 +12,7 @@ import base64
 import hashlib
 import html
 import json
-import re
 from typing import Any
-
-_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def script_json(data: Any) -> str:
@@ -24,17 +21,21 @@ def script_json(data: Any) -> str:
             .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def csp_meta(page: str) -> str:
-    """A CSP <meta> allowing exactly the inline scripts of `page` (by sha256) and inline styles."""
+def csp_meta(scripts: list[str]) -> str:
+    """A CSP <meta> allowing exactly `scripts` (by sha256) and inline styles: the hashes come from what the
+    renderer meant to run, never from scanning its output, so text that slipped through as a <script>
+    still cannot run."""
     hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode() + "'"
-        for m in _SCRIPT.finditer(page)
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+        for script in scripts
     )
     policy = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {hashes or chr(39) + 'none' + chr(39)}; "
               "base-uri 'none'; form-action 'none'")
     return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
 
 
-def with_csp(page: str) -> str:
-    """`page` with its CSP inserted right after <head> (before any script can run)."""
-    return page.replace("<head>", "<head>" + csp_meta(page), 1)
+def with_csp(page: str, scripts: list[str]) -> str:
+    """`page` with a CSP for `scripts` as the first element of <head> (before anything can run)."""
+    if "<head>" not in page:
+        raise ValueError("a generated page must have a plain <head> for its Content-Security-Policy")
+    return page.replace("<head>", "<head>" + csp_meta(scripts), 1)

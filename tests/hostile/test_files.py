@@ -231,3 +231,14 @@ def test_a_crashing_rule_file_does_not_stop_the_batch(tmp_path: Path, verb: str)
     assert run.returncode in (1, 2)
     assert "timed out after 2 s" in run.stdout + run.stderr + (
         (tmp_path / "r.json").read_text() if verb == "gaps" else "")
+
+
+def test_indexing_dot_removes_files_deleted_below_it(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "sub" / "b.md").write_text(GOOD.replace("backups", "tapes"), encoding="utf-8")
+    env = {"SOPGEN_EMBEDDING": "hash"}
+    assert run_sopgen(["index", ".", "--store", str(tmp_path / ".idx")], cwd=tmp_path, env=env).returncode == 0
+    (tmp_path / "sub" / "b.md").unlink()
+    again = run_sopgen(["index", ".", "--store", str(tmp_path / ".idx")], cwd=tmp_path, env=env)
+    assert "removed 1," in again.stderr, again.stderr

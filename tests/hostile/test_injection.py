@@ -91,3 +91,16 @@ def test_no_script_runs_in_the_html_draft_or_the_gap_report(drafted: dict[str, P
         assert page.locator("#heat tbody tr").count() == 3  # the report's own script ran, whole
         assert page.title().startswith("sopgen gap report") and page.locator("img").count() == 0
         browser.close()
+
+
+def test_the_csp_admits_only_the_scripts_the_renderer_meant() -> None:
+    from sopgen.htmlsafe import with_csp
+
+    page = with_csp("<html><head></head><body><script>good()</script><script>alert(1)</script></body></html>",
+                    ["good()"])
+    policy = page.split('content="', 1)[1].split('"', 1)[0]
+    import base64
+    import hashlib
+
+    digest = lambda js: base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()  # noqa: E731
+    assert digest("good()") in policy and digest("alert(1)") not in policy and "unsafe-inline&#x27;; img" in policy

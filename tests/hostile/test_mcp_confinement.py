@@ -51,6 +51,9 @@ async def _probe(target: Any, outside: Path) -> dict[str, Any]:
         out["hostile"] = await client.call_tool("check", {"text": "# " + "a " * 1200 + "\n**a**" + " " * 1300 + "x\n"})
         out["hostile_seconds"] = time.monotonic() - started
         out["gaps"] = await client.call_tool("gaps", {"paths": ["docs"], "profile": "basic"})
+        out["draft_profile"] = await client.call_tool("draft", {"brief": {
+            "title": "Reset a password", "goal": "Unlock the user.", "scope": "Service desk", "audience": "agents",
+            "profile": str(outside / "evil.yaml")}})
         out["gaps_out"] = await client.call_tool("gaps", {"paths": [str(outside)], "profile": "basic"})
         return out
 
@@ -61,7 +64,7 @@ def _text(result: Any) -> str:
 
 def _assert_confined(out: dict[str, Any]) -> None:
     assert not out["ok"].is_error and out["ok"].structured_content["score"] is not None
-    for name in ("dotdot", "absolute", "symlink", "profile"):
+    for name in ("dotdot", "absolute", "symlink", "profile", "draft_profile"):
         assert out[name].is_error, name
         assert "outside the server's root" in _text(out[name]), (name, _text(out[name]))
         assert "hunter2" not in _text(out[name])

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
 from sopgen.batch.limits import Limits
+from sopgen.errors import SopgenError
 
 K = TypeVar("K")
 _PR_SET_PDEATHSIG = 1
@@ -79,6 +80,8 @@ def _worker_main(conn: Connection, func: Callable[..., Any], memory_mb: int, par
             with contextlib.suppress(Exception):
                 conn.send((key, "oom", None))
             os._exit(_EXIT_OOM)  # a heap that hit the limit is not worth reusing
+        except SopgenError as exc:  # an expected, explained failure (unreadable file ...): its own message
+            conn.send((key, "error", str(exc)[:2000]))
         except Exception as exc:  # a bug on one input must not end the worker
             try:
                 conn.send((key, "error", f"internal error: {exc!r}"[:2000]))

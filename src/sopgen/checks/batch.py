@@ -16,6 +16,8 @@ from sopgen.schema import Profile
 def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings, limits: Limits) -> DocumentReport:
     try:
         return check_path(path, profile, rules, display_path=shown, limits=limits)
+    except MemoryError:
+        raise  # the pool reports it as "ran out of memory" and replaces the worker
     except Exception as exc:  # a bug on one document must not end the batch
         return DocumentReport(path=shown, error=f"{shown}: internal error while analysing: {exc!r}")
 

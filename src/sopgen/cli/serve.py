@@ -34,6 +34,8 @@ def serve_cmd(
     """
     if not mcp:
         fail("say which server: --mcp")
+    if token is not None and not token.strip():
+        fail("--token must not be empty (an empty token would let every request in)")
     if not root.is_dir():
         fail(f"{root}: --root must be an existing folder")
     from sopgen.integrations.mcp_server import serve

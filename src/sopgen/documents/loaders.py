@@ -254,7 +254,13 @@ def _defuse_unclosed_tags(text: str) -> str:
     takes minutes); such a '<' is text anyway. Linear; the lines stay where they were.
     """
     parts = text.split("<")  # the '<' before parts[k] is closed iff parts[k] holds a '>'
-    return parts[0] + "".join(("<" if ">" in part else "&lt;") + part for part in parts[1:])
+    unclosed = [">" not in part and (part[:1].isalpha() or part[:1] in "/!?") for part in parts[1:]]
+    if sum(unclosed) < _MAX_UNCLOSED:
+        return text  # a few are cheap, and a '<' inside a comment or an attribute value must stay as written
+    return parts[0] + "".join(("&lt;" if bad else "<") + part for bad, part in zip(unclosed, parts[1:], strict=True))
+
+
+_MAX_UNCLOSED = 200  # html.parser's rescans cost ~n x this; beyond it the '<' are noise, not markup
 
 
 def _html(text: str) -> list[Block]:
@@ -297,6 +303,8 @@ def _docx(data: bytes, path: str, limits: Limits) -> tuple[str, list[Block]]:
         document: DocxDocument = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError(f"not a valid .docx (corrupt or truncated): {exc}", path=path) from None
+    except MemoryError:
+        raise
     except Exception as exc:  # lxml errors inside a damaged package
         raise DocumentError(f"not a valid .docx: {exc}", path=path) from None
     lines: list[str] = []
@@ -353,6 +361,8 @@ def _pdf(data: bytes, path: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise DocumentError(f"not a valid PDF (corrupt or truncated): {exc}", path=path) from None
+    except MemoryError:
+        raise
     except Exception as exc:  # pypdf raises assorted errors on damaged files
         raise DocumentError(f"not a valid PDF: {exc}", path=path) from None
     return normalise_newlines("\n".join(p.rstrip() for p in pages))

@@ -148,10 +148,11 @@ def index_corpus(
                 stats.chunks_written += len(chunks)
                 if progress:
                     progress(ident, "indexed", len(chunks))
-            if outdated and not stats.failed:
-                mark_schema(col)
+            if outdated and not any(path in existing for path, _ in stats.failed):
+                mark_schema(col)  # every document that had old chunks was rewritten (or is gone)
             for path, chunks_of in existing.items():
-                under_root = any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+                under_root = any(path == r or path.startswith(r.rstrip("/") + "/")
+                                 or (r == "." and not path.startswith(("/", "../"))) for r in roots)
                 if under_root and path not in seen_paths:
                     col.delete(ids=[cid for cid, _, _ in chunks_of])
                     stats.removed += 1

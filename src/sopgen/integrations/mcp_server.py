@@ -62,12 +62,12 @@ def build_server(store: str | None = None, use_index: bool = True, root: str | P
     @server.tool(name="outline", description=ops.BriefArgs.__doc__)
     @_told
     def outline(brief: ops.BriefArgs) -> dict[str, Any]:
-        return ops.run_outline(brief, store, use_index)
+        return ops.run_outline(brief, store, use_index, box)
 
     @server.tool(name="draft", description=ops.BriefArgs.__doc__)
     @_told
     def draft(brief: ops.BriefArgs) -> dict[str, Any]:
-        return ops.run_draft(brief, store, use_index)
+        return ops.run_draft(brief, store, use_index, box)
 
     for profile in list_profiles():
         server.resource(f"sopgen://profiles/{profile.name}", name=profile.name, description=profile.title,

@@ -93,22 +93,34 @@ def run_gaps(args: GapsArgs, box: Confinement | None = None, limits: Limits | No
     profile = box.profile(args.profile) if box else load_profile(args.profile)
     paths = [str(box.path(p)) for p in args.paths] if box else args.paths
     root = str(box.root) if box else None
-    return analyze_gaps(paths, profile, jobs=1, limits=limits, root=root).model_dump(mode="json")
+    cache = box.root / ".sopgen" / "cache" if box else None  # nothing is written outside the root either
+    return analyze_gaps(paths, profile, jobs=1, limits=limits, root=root, cache_dir=cache).model_dump(mode="json")
 
 
-def run_outline(args: BriefArgs, store: str | None = None, use_index: bool = True) -> dict[str, Any]:
+def _brief(args: BriefArgs, box: Confinement | None) -> Brief:
+    """The brief, its profile confined like every other path (a name, or a .yaml inside the root)."""
+    brief = Brief.model_validate(args.model_dump())
+    if box is not None:
+        box.profile(brief.profile)  # refuses a profile file outside the root, without reading it
+        if brief.profile.endswith((".yaml", ".yml")):
+            brief = brief.model_copy(update={"profile": str(box.path(brief.profile))})
+    return brief
+
+
+def run_outline(args: BriefArgs, store: str | None = None, use_index: bool = True,
+                box: Confinement | None = None) -> dict[str, Any]:
     from sopgen.config import load_settings
     from sopgen.drafting import outline_sop
 
     settings = load_settings(store=store)
-    return outline_sop(Brief.model_validate(args.model_dump()), settings=settings, use_index=use_index).model_dump(
-        mode="json")
+    return outline_sop(_brief(args, box), settings=settings, use_index=use_index).model_dump(mode="json")
 
 
-def run_draft(args: BriefArgs, store: str | None = None, use_index: bool = True) -> dict[str, Any]:
+def run_draft(args: BriefArgs, store: str | None = None, use_index: bool = True,
+              box: Confinement | None = None) -> dict[str, Any]:
     from sopgen.api import draft_sop
     from sopgen.render import render_markdown
 
-    sop = draft_sop(Brief.model_validate(args.model_dump()), store=store, use_index=use_index)
+    sop = draft_sop(_brief(args, box), store=store, use_index=use_index)
     return {"markdown": render_markdown(sop), "engine": sop.engine, "model": sop.model,
             "check": sop.check_summary, "sources": [c.model_dump(mode="json") for c in sop.sources]}

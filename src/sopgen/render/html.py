@@ -76,18 +76,18 @@ def render_html(sop: SOP) -> str:
     style = ("body{font-family:system-ui,sans-serif;max-width:900px;margin:24px auto;color:#222}"
              "table{border-collapse:collapse}td{border:1px solid #ccc;padding:4px 8px}mark{background:#ffe082}"
              ".meta{color:#666;font-size:13px}")
-    scripts = _mermaid_scripts() if has_diagram else ""
+    scripts = _mermaid_scripts() if has_diagram else []
     return with_csp(
         f'<!DOCTYPE html><html lang="{html.escape(sop.language)}"><head><meta charset="utf-8"><title>'
         f"{html.escape(sop.title)}</title><style>{style}</style></head><body><p class=\"meta\">{meta}</p>"
-        f"{''.join(body)}{scripts}</body></html>")
+        f"{''.join(body)}{''.join(f'<script>{js}</script>' for js in scripts)}</body></html>", scripts)
 
 
 @cache
-def _mermaid_scripts() -> str:
+def _mermaid_scripts() -> list[str]:
     """The Mermaid library shipped in the package (render/vendor), inlined, and its start-up call: the
     page renders offline, and the CSP admits exactly these two scripts."""
     library = (resources.files("sopgen.render") / "vendor" / "mermaid.min.js").read_text(encoding="utf-8")
     library = library.replace("</script", "<\\/script")
     start = 'mermaid.initialize({startOnLoad:true,securityLevel:"strict",flowchart:{htmlLabels:false,wrappingWidth:320}});'
-    return f"<script>{library}</script><script>{start}</script>"
+    return [library, start]
