@@ -74,6 +74,15 @@ def read_bounded(path: Path, max_bytes: int, shown: str) -> bytes:
     return data
 
 
+def content_hash(path: Path, max_bytes: int) -> str | None:
+    """sha256 of what would be analysed (read as `read_bounded` reads it); None for anything unreadable,
+    whose error the load itself then reports."""
+    try:
+        return hashlib.sha256(read_bounded(path, max_bytes, str(path))).hexdigest()
+    except DocumentError:
+        return None
+
+
 def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT, display_path: str | None = None,
                   limits: Limits | None = None) -> Document:
     """Read, decode and structure one file.

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from sopgen.documents.language import detect_language
-from sopgen.drafting.sources import Source
+from sopgen.drafting.sources import CITATION, Source
 from sopgen.schema import Brief, Section
 
 MIN_ON_TOPIC = 0.25  # share of the section's content words found in the brief and its sources
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_KEY = re.compile(r"\[(S\d+)\]")
+_KEY = CITATION
 _TOKEN = re.compile(r"\S+")
 
 

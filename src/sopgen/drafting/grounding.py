@@ -13,10 +13,10 @@ import re
 from typing import Any
 
 from sopgen.drafting.selection import Selection
-from sopgen.drafting.sources import Source
+from sopgen.drafting.sources import CITATION, Source
 from sopgen.schema import Section
 
-_KEY = re.compile(r"\[(S\d+)\]")
+_KEY = CITATION
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _PROMPT = re.compile(r"\[\[[^\]]*\]\]")
 SUPPORTED = 0.6  # share of a sentence's content words found in the cited span

@@ -24,7 +24,7 @@ from sopgen.drafting.gate import gate
 from sopgen.drafting.grounding import grounding_report
 from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
 from sopgen.drafting.selection import Selection, select_documents
-from sopgen.drafting.sources import Source, SourceSet
+from sopgen.drafting.sources import CITATION, Source, SourceSet
 from sopgen.errors import InvalidOutputError, LLMError
 from sopgen.index.search import Searcher
 from sopgen.llm.factory import EngineChoice
@@ -258,7 +258,6 @@ def assemble(state: DraftState) -> DraftState:
     return state
 
 
-_KEY = re.compile(r"\[S(\d+)\]")
 
 
 def _renumber(sections: list[Section], cited: list[Source]) -> list[Source]:
@@ -266,13 +265,13 @@ def _renumber(sections: list[Section], cited: list[Source]) -> list[Source]:
     end up uncited; gaps in the numbering would send readers looking for sources that are not there)."""
     order: list[str] = []
     for section in sections:
-        for key in [*_KEY.findall(section.body), *(k[1:] for st in section.steps for k in st.citations),
-                    *(k[1:] for k in section.citations)]:
-            if f"S{key}" not in order and any(c.key == f"S{key}" for c in cited):
-                order.append(f"S{key}")
+        for key in [*CITATION.findall(section.body), *(k for st in section.steps for k in st.citations),
+                    *section.citations]:
+            if key not in order and any(c.key == key for c in cited):
+                order.append(key)
     mapping = {old: f"S{i}" for i, old in enumerate(order, start=1)}
     for section in sections:
-        section.body = _KEY.sub(lambda m: f"[{mapping.get('S' + m.group(1), 'S' + m.group(1))}]", section.body)
+        section.body = CITATION.sub(lambda m: f"[{mapping.get(m.group(1), m.group(1))}]", section.body)
         section.citations = [mapping.get(k, k) for k in section.citations]
         for step in section.steps:
             step.citations = [mapping.get(k, k) for k in step.citations]

@@ -3,6 +3,8 @@ within a token budget (the least relevant are dropped first)."""
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel
 
 from sopgen.drafting.screening import Flagged, screen
@@ -10,6 +12,8 @@ from sopgen.index.search import Searcher, SearchResult
 from sopgen.llm.prompts import neutralise
 from sopgen.llm.tokens import count_tokens
 from sopgen.schema import Brief, Citation
+
+CITATION = re.compile(r"\[(S\d+)\]")  # a citation in drafted text: [S1]
 
 
 class Source(BaseModel):

@@ -12,9 +12,8 @@ from sopgen.checks.batch import check_files
 from sopgen.checks.findings import DocumentReport, Report
 from sopgen.checks.rules import data_fingerprint
 from sopgen.config import RuleSettings
-from sopgen.documents.loaders import read_bounded
+from sopgen.documents.loaders import content_hash
 from sopgen.documents.walk import Skipped, Target, collect
-from sopgen.errors import SopgenError
 from sopgen.gaps.cache import ResultCache
 from sopgen.schema import Profile, load_profile
 
@@ -24,14 +23,6 @@ Progress = Callable[[DocumentReport, bool], None]  # (finished report, came from
 def _fingerprint(profile: Profile, rules: RuleSettings) -> str:
     data = f"{__version__}|{data_fingerprint()}|{profile.model_dump_json()}|{rules.model_dump_json()}"
     return hashlib.sha256(data.encode()).hexdigest()
-
-
-def _content_hash(path: Path, limits: Limits) -> str | None:
-    """Hash of what would be analysed; None for anything unreadable (the worker then reports why)."""
-    try:
-        return hashlib.sha256(read_bounded(path, limits.max_bytes, str(path))).hexdigest()
-    except SopgenError:
-        return None
 
 
 def analyze_gaps(
@@ -73,7 +64,7 @@ def analyze_gaps(
     todo: list[tuple[Target, str | None]] = []
     try:
         for t in targets:
-            content = _content_hash(t.path, limits)
+            content = content_hash(t.path, limits.max_bytes)
             key = ResultCache.key(content, fingerprint) if content else None
             cached = cache.get(key) if (resume and key) else None
             if cached is not None:

@@ -9,7 +9,6 @@ skipped by hash; files that disappeared from an indexed folder lose their chunks
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -22,10 +21,9 @@ from langchain_core.embeddings import Embeddings
 from sopgen.batch.limits import Limits
 from sopgen.batch.pool import BoundedPool
 from sopgen.documents import load_document
-from sopgen.documents.loaders import read_bounded
+from sopgen.documents.loaders import content_hash
 from sopgen.documents.names import identity
 from sopgen.documents.walk import collect
-from sopgen.errors import SopgenError
 from sopgen.index.chunking import DEFAULT_BUDGET, Chunk, chunk_document
 from sopgen.index.embeddings import embedding_name
 from sopgen.index.lock import store_lock
@@ -61,13 +59,6 @@ def _existing(collection: Any) -> dict[str, list[tuple[str, str, int]]]:
     for chunk_id, meta in zip(data["ids"], data["metadatas"] or [], strict=False):
         found.setdefault(str(meta["path"]), []).append((chunk_id, str(meta["doc_hash"]), int(meta["chunk_count"])))
     return found
-
-
-def _file_hash(path: Path, limits: Limits) -> str | None:
-    try:
-        return hashlib.sha256(read_bounded(path, limits.max_bytes, str(path))).hexdigest()
-    except SopgenError:
-        return None
 
 
 def _load_and_chunk(path: str, name: str, budget: int, limits: Limits) -> list[Chunk]:
@@ -126,7 +117,7 @@ def index_corpus(
                 seen_paths.add(ident)
                 stats.seen += 1
                 old = existing.get(ident, [])
-                digest = _file_hash(target.path, limits)
+                digest = content_hash(target.path, limits.max_bytes)
                 if not outdated and old and digest and all(h == digest for _, h, _ in old) and len(old) == old[0][2]:
                     stats.unchanged += 1
                     if progress:
