@@ -171,78 +171,60 @@ class BoundedPool:
             worker.process.join(timeout=2)  # so its exit code says why it died
             return None
 
-    def run(self, key: K, *args: Any) -> Outcome[K]:
-        """One task, blocking; thread-safe (a server's request threads share the pool)."""
-        worker = self._idle.get()
+    def _start(self, worker: _Worker, key: Any, args: tuple[Any, ...]) -> _Worker:
+        """Hand a task to `worker`, or to a fresh one if that worker's pipe is gone."""
         try:
             worker.send(key, args)
         except (OSError, BrokenPipeError):
             worker = self._replace(worker)
             worker.send(key, args)
-        ready = worker.conn.poll(self.limits.timeout_s)
+        return worker
+
+    def _finish(self, worker: _Worker, ready: bool) -> tuple[Outcome[Any], _Worker]:
+        """The outcome of `worker`'s task (`ready`: it answered before its deadline) and the worker to use
+        next: the same one, or a replacement for one that timed out, ran out of memory or died."""
         message = self._collect(worker) if ready else None
         seconds = time.monotonic() - worker.started
-        if message is None:
-            status = "timeout" if not ready else ("oom" if worker.process.exitcode == _EXIT_OOM else "crash")
-            self._idle.put(self._replace(worker))
-            return Outcome(key, error=self._error_for(status), seconds=seconds)
-        _, status, payload = message
-        if status == "oom":
-            self._idle.put(self._replace(worker))
-            return Outcome(key, error=self._error_for("oom"), seconds=seconds)
-        self._idle.put(worker)
+        if message is None or message[1] == "oom":
+            if not ready:
+                status = "timeout"
+            else:
+                status = "oom" if message is not None or worker.process.exitcode == _EXIT_OOM else "crash"
+            return Outcome(worker.key, error=self._error_for(status), seconds=seconds), self._replace(worker)
+        key, status, payload = message
         if status == "error":
-            return Outcome(key, error=str(payload), seconds=seconds)
-        return Outcome(key, result=payload, seconds=seconds)
+            return Outcome(key, error=str(payload), seconds=seconds), worker
+        return Outcome(key, result=payload, seconds=seconds), worker
+
+    def run(self, key: K, *args: Any) -> Outcome[K]:
+        """One task, blocking; thread-safe (a server's request threads share the pool)."""
+        worker = self._start(self._idle.get(), key, args)
+        outcome, worker = self._finish(worker, worker.conn.poll(self.limits.timeout_s))
+        self._idle.put(worker)
+        return outcome
 
     def imap_unordered(self, tasks: Iterable[tuple[K, tuple[Any, ...]]]) -> Iterator[Outcome[K]]:
         """Every task's outcome as it finishes; runaway and crashing tasks become error outcomes."""
         todo = iter(tasks)
         idle = [self._idle.get() for _ in range(self.size)]
         busy: dict[Connection, _Worker] = {}
-        exhausted = False
         try:
             while True:
-                while idle and not exhausted:
-                    task = next(todo, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    worker = idle.pop()
-                    try:
-                        worker.send(*task)
-                    except (OSError, BrokenPipeError):
-                        worker = self._replace(worker)
-                        worker.send(*task)
+                while idle and (task := next(todo, None)) is not None:
+                    worker = self._start(idle.pop(), *task)
                     busy[worker.conn] = worker
                 if not busy:
                     return
-                now = time.monotonic()
                 deadline = min(w.started for w in busy.values()) + self.limits.timeout_s
-                ready = wait(list(busy), timeout=max(0.0, deadline - now))
-                for conn in ready:
-                    worker = busy.pop(conn)  # type: ignore[call-overload]
-                    message = self._collect(worker)
-                    seconds = time.monotonic() - worker.started
-                    if message is None or message[1] == "oom":
-                        status = "oom" if message is not None or worker.process.exitcode == _EXIT_OOM else "crash"
-                        key = worker.key
-                        idle.append(self._replace(worker))
-                        yield Outcome(key, error=self._error_for(status), seconds=seconds)
-                        continue
-                    key, status, payload = message
-                    idle.append(worker)
-                    if status == "error":
-                        yield Outcome(key, error=str(payload), seconds=seconds)
-                    else:
-                        yield Outcome(key, result=payload, seconds=seconds)
+                ready = set(wait(list(busy), timeout=max(0.0, deadline - time.monotonic())))
                 now = time.monotonic()
                 for conn, worker in list(busy.items()):
-                    if now - worker.started >= self.limits.timeout_s:
+                    answered = conn in ready
+                    if answered or now - worker.started >= self.limits.timeout_s:
                         del busy[conn]
-                        key = worker.key
-                        idle.append(self._replace(worker))
-                        yield Outcome(key, error=self._error_for("timeout"), seconds=now - worker.started)
+                        outcome, worker = self._finish(worker, answered)
+                        idle.append(worker)
+                        yield outcome
         finally:
             for worker in busy.values():  # abandoned mid-run (an exception or a closed generator)
                 idle.append(self._replace(worker))

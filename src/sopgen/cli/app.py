@@ -6,7 +6,7 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -82,9 +82,13 @@ def with_limits(settings: Settings, timeout: float | None, memory_mb: int | None
     return settings.model_copy(update={"limits": settings.limits.model_copy(update=update)}) if update else settings
 
 
-TIMEOUT_HELP = "Seconds one document may take before it becomes an error entry (default 20)."
-MEMORY_HELP = "Memory in MB one document may use before it becomes an error entry (default 1024; 0: none)."
-MAX_MB_HELP = "Largest file in MB that is read (default 20)."
+# The per-document budget options, shared by every verb that reads documents (check, gaps, index).
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", min=0.1, help="Seconds one document may take before it becomes an error entry (default 20).")]
+MemoryOpt = Annotated[int | None, typer.Option(
+    "--memory-mb", min=0, help="Memory in MB one document may use before it becomes an error entry (default 1024; 0: none).")]
+MaxMbOpt = Annotated[float | None, typer.Option("--max-mb", min=0.001, help="Largest file in MB that is read (default 20).")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
 
 
 def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:

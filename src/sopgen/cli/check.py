@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from sopgen.cli.app import (
-    MAX_MB_HELP,
-    MEMORY_HELP,
-    TIMEOUT_HELP,
     ExitCode,
+    JobsOpt,
+    MaxMbOpt,
+    MemoryOpt,
+    TimeoutOpt,
     app,
     err_console,
     fail,
@@ -62,10 +63,10 @@ def check_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Rule id to switch off (repeatable).")] = None,
     review: Annotated[bool, typer.Option("--review", help="Also ask the configured model to review (rule llm-review).")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
-    memory_mb: Annotated[int | None, typer.Option("--memory-mb", min=0, help=MEMORY_HELP)] = None,
-    max_mb: Annotated[float | None, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = None,
+    jobs: JobsOpt = None,
+    timeout: TimeoutOpt = None,
+    memory_mb: MemoryOpt = None,
+    max_mb: MaxMbOpt = None,
 ) -> None:
     """Check SOPs against a profile: missing/empty sections and ambiguous wording (en, de, ru).
 

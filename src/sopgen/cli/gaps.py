@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from sopgen.cli.app import (
-    MAX_MB_HELP,
-    MEMORY_HELP,
-    TIMEOUT_HELP,
     ExitCode,
+    JobsOpt,
+    MaxMbOpt,
+    MemoryOpt,
+    TimeoutOpt,
     app,
     err_console,
     fail,
@@ -36,13 +37,13 @@ def gaps_cmd(
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or .yaml path.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | html | sarif | a plugin exporter")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    jobs: JobsOpt = None,
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse cached results of unchanged files.")] = False,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
-    memory_mb: Annotated[int | None, typer.Option("--memory-mb", min=0, help=MEMORY_HELP)] = None,
-    max_mb: Annotated[float | None, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = None,
+    timeout: TimeoutOpt = None,
+    memory_mb: MemoryOpt = None,
+    max_mb: MaxMbOpt = None,
 ) -> None:
     """Gap analysis of many documents: which sections each has or lacks, ambiguous wording, a score.
 

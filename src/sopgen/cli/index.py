@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from sopgen.cli.app import (
-    MAX_MB_HELP,
-    MEMORY_HELP,
-    TIMEOUT_HELP,
     ExitCode,
+    JobsOpt,
+    MaxMbOpt,
+    MemoryOpt,
+    TimeoutOpt,
     app,
     err_console,
     fail,
@@ -51,10 +52,10 @@ def index_cmd(
     stats: Annotated[bool, typer.Option("--stats", help="Show what the index holds and exit.")] = False,
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes reading files.")] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
-    memory_mb: Annotated[int | None, typer.Option("--memory-mb", min=0, help=MEMORY_HELP)] = None,
-    max_mb: Annotated[float | None, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = None,
+    jobs: JobsOpt = None,
+    timeout: TimeoutOpt = None,
+    memory_mb: MemoryOpt = None,
+    max_mb: MaxMbOpt = None,
 ) -> None:
     """Index process documents (incremental: unchanged files are skipped, changed ones replaced).
 
