@@ -26,7 +26,7 @@ from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
 from sopgen.drafting.selection import Selection, select_documents
 from sopgen.drafting.sources import CITATION, Source, SourceSet
 from sopgen.errors import InvalidOutputError, LLMError
-from sopgen.index.search import Searcher
+from sopgen.index.search import Searcher, SearchResult
 from sopgen.llm.factory import EngineChoice
 from sopgen.render.markdown import render_markdown
 from sopgen.schema import SOP, Brief, Outline, OutlineSection, Profile, Section, load_profile
@@ -100,6 +100,11 @@ def retrieve(state: DraftState) -> DraftState:
     return state
 
 
+def _headings(item: Source | SearchResult) -> list[str]:
+    """A chunk's headings from the top down (its heading path, or just its own heading)."""
+    return item.heading_path.split(" > ") if item.heading_path else [item.heading or ""]
+
+
 _LABEL = re.compile(r"^(?:#+\s*)?(.{2,60}?):?\s*$")
 
 
@@ -114,7 +119,7 @@ def _extra_sections(state: DraftState, primary: str) -> dict[str, list[Source]]:
     out: dict[str, list[Source]] = {}
     for src in state.sources.expand(primary, None):
         current = None
-        for heading in reversed(src.heading_path.split(" > ") if src.heading_path else [src.heading or ""]):
+        for heading in reversed(_headings(src)):
             if heading and (m := match_heading(heading, specs)) is not None:  # deepest heading that names one
                 current = m[0]
                 break
@@ -139,7 +144,7 @@ def _one_procedure(state: DraftState, primary: str, proc: list[Source]) -> list[
     keep the one whose chunks best match the brief. Procedures are told apart by the first heading below
     what all procedure chunks share (the document title, usually); subsections of one procedure
     ("5 Ablauf > 5.1", "5 Ablauf > 5.2") share that heading and stay together."""
-    paths = {s.key: (s.heading_path.split(" > ") if s.heading_path else [s.heading or ""]) for s in proc}
+    paths = {s.key: _headings(s) for s in proc}
     common = 0
     lists = list(paths.values())
     while all(len(p) > common + 1 for p in lists) and len({p[common] for p in lists}) == 1:
@@ -152,7 +157,7 @@ def _one_procedure(state: DraftState, primary: str, proc: list[Source]) -> list[
     hits = state.sources.searcher.search(state.brief.title, 1, path_glob=glob.escape(primary), section="procedure")
     if not hits:
         return proc
-    best_path = hits[0].heading_path.split(" > ") if hits[0].heading_path else [hits[0].heading or ""]
+    best_path = _headings(hits[0])
     best = best_path[common] if len(best_path) > common else ""
     return [s for s in proc if group[s.key] == best] or proc
 
