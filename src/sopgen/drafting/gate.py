@@ -12,17 +12,13 @@ from __future__ import annotations
 import re
 
 from sopgen.documents.language import detect_language
-from sopgen.drafting.sources import CITATION, Source
+from sopgen.drafting.sources import CITATION, CONTENT_WORD, Source, content_stems
 from sopgen.schema import Brief, Section
 
 MIN_ON_TOPIC = 0.25  # share of the section's content words found in the brief and its sources
-_WORD = re.compile(r"[^\W\d_]{4,}")
+_WORD = CONTENT_WORD
 _KEY = CITATION
 _TOKEN = re.compile(r"\S+")
-
-
-def _stems(text: str) -> set[str]:
-    return {w.lower()[:5] for w in _WORD.findall(text)}
 
 
 def _text(section: Section) -> str:
@@ -61,7 +57,7 @@ def gate(section: Section, brief: Brief, sources: list[Source]) -> str | None:
         language = detect_language(text)
         if language != brief.language:
             return f"written in '{language}', not the brief's '{brief.language}'"
-        overlap = len(_stems(text) & _stems(known)) / max(1, len(_stems(text)))
+        overlap = len(content_stems(text) & content_stems(known)) / max(1, len(content_stems(text)))
         if overlap < MIN_ON_TOPIC:
             return f"off topic ({overlap:.0%} of its words are in the brief and sources)"
     return None

@@ -13,24 +13,20 @@ import re
 from typing import Any
 
 from sopgen.drafting.selection import Selection
-from sopgen.drafting.sources import CITATION, Source
+from sopgen.drafting.sources import CITATION, CONTENT_WORD, Source, content_stems
 from sopgen.schema import Section
 
 _KEY = CITATION
-_WORD = re.compile(r"[^\W\d_]{4,}")
+_WORD = CONTENT_WORD
 _PROMPT = re.compile(r"\[\[[^\]]*\]\]")
 SUPPORTED = 0.6  # share of a sentence's content words found in the cited span
 
 
-def _stems(text: str) -> set[str]:
-    return {w.lower()[:5] for w in _WORD.findall(text)}
-
-
 def _supported(sentence: str, cited: list[Source]) -> bool:
-    words = _stems(_KEY.sub("", sentence))
+    words = content_stems(_KEY.sub("", sentence))
     if not words:
         return True
-    span = set().union(*(_stems(s.text) for s in cited)) if cited else set()
+    span = set().union(*(content_stems(s.text) for s in cited)) if cited else set()
     return len(words & span) / len(words) >= SUPPORTED
 
 

@@ -10,11 +10,10 @@ instead of borrowing another process's.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from pydantic import BaseModel, Field
 
+from sopgen.drafting.sources import content_stems
 from sopgen.index.bm25 import expand_query
 from sopgen.index.search import Searcher
 from sopgen.schema import Brief
@@ -120,6 +119,6 @@ def select_documents(brief: Brief, searcher: Searcher | None, related: int = 3) 
 
 def _overlap(query: str, texts: list[str]) -> float:
     """Share of the query's content words (first five letters) that occur in `texts`."""
-    words = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{4,}", query)}
-    found = {w.lower()[:5] for t in texts for w in re.findall(r"[^\W\d_]{4,}", t)}
+    words = content_stems(query)
+    found = set().union(*(content_stems(t) for t in texts)) if texts else set()
     return len(words & found) / len(words) if words else 0.0

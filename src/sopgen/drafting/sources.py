@@ -14,6 +14,13 @@ from sopgen.llm.tokens import count_tokens
 from sopgen.schema import Brief, Citation
 
 CITATION = re.compile(r"\[(S\d+)\]")  # a citation in drafted text: [S1]
+CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def content_stems(text: str) -> set[str]:
+    """Content words (4+ letters) cut to five letters: the crude stems the gate, the grounding report and
+    source selection compare texts by (inflected German and Russian forms meet)."""
+    return {w.lower()[:5] for w in CONTENT_WORD.findall(text)}
 
 
 class Source(BaseModel):
