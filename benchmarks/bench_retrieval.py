@@ -116,6 +116,11 @@ def realdocs(store: str, emb: object, build: bool) -> None:
         part = [q for q in queries if q["split"] == split]
         show(f"realdocs, {split} half ({len(part)} queries, written blind; the search was tuned on 'tune')",
              evaluate(searcher, part, by_name=True))
+    second = ROOT / "benchmarks/retrieval/realdocs_queries_b.yaml"
+    if second.is_file():
+        part = yaml.safe_load(second.read_text(encoding="utf-8"))["queries"]
+        show(f"realdocs, set B ({len(part)} cross-lingual queries by a second blind helper; never tuned on)",
+             evaluate(searcher, part, by_name=True))
 
 
 def main() -> None:

@@ -28,6 +28,8 @@ class RuleSettings(BaseModel):
     enable_only: list[str] = Field(default_factory=list, description="If set, run only these rule ids.")
     severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
     extra_rule_files: list[Path] = Field(default_factory=list, description="Additional rule-pack YAML files.")
+    language: Literal["en", "de", "ru"] | None = Field(
+        None, description="Check every document as this language instead of detecting it (--language).")
 
 
 class Settings(BaseSettings):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from sopgen.batch.limits import Limits
+from sopgen.checks.baseline import fingerprint
 from sopgen.checks.engine import apply_suppressions, build_context, run_rules
 from sopgen.checks.findings import DocumentReport, Finding, SectionStatus
 from sopgen.checks.rules import compiled_rules
 from sopgen.config import RuleSettings
 from sopgen.documents import Document, load_bytes, load_document
 from sopgen.documents.classify import detect_sections
+from sopgen.documents.language import LANGUAGE_NAMES
 from sopgen.documents.names import display_name
 from sopgen.errors import SopgenError
 from sopgen.schema import Profile, load_profile
@@ -71,6 +73,13 @@ def check_document(
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     rules = rules or RuleSettings()
+    warnings: list[str] = []
+    if rules.language:
+        doc = doc.model_copy(update={"language": rules.language, "other_language": None})
+    elif doc.other_language:
+        warnings.append(f"the text looks like {LANGUAGE_NAMES.get(doc.other_language, doc.other_language)} "
+                        f"({doc.other_language}), which sopgen has no rules for; checked as {doc.language}: "
+                        "set --language en|de|ru if that is wrong, or expect most sections to be missing")
     detection = detect_sections(doc, profile)
     statuses: list[SectionStatus] = []
     for ps in profile.sections:
@@ -93,11 +102,13 @@ def check_document(
     for f in findings:
         if f.rule in rules.severity:
             f.severity = rules.severity[f.rule]
+        line_text = doc.lines[f.line - 1] if f.text and 0 < f.line <= len(doc.lines) else f.message
+        f.fingerprint = fingerprint(f.rule, f.text, line_text)
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
     words = len(ctx.masked.split())
     return DocumentReport(
         path=doc.path, language=doc.language, encoding=doc.encoding, sections=statuses, findings=findings,
-        score=score(statuses, findings, words), words=words, format=doc.format,
+        score=score(statuses, findings, words), words=words, format=doc.format, warnings=warnings,
     )
 
 

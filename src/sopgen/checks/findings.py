@@ -25,6 +25,8 @@ class Finding(BaseModel):
     text: str
     message: str
     suggestion: str
+    fingerprint: str | None = Field(None, description="Stable across moved lines; what a baseline records.")
+    baseline: Literal["new", "unchanged"] | None = Field(None, description="Set when a baseline was applied.")
 
 
 class SectionStatus(BaseModel):
@@ -51,6 +53,8 @@ class DocumentReport(BaseModel):
     score: int | None = None
     words: int = 0
     format: str | None = None
+    warnings: list[str] = Field(default_factory=list, description="Why the result may not mean what it seems "
+                                "(a language sopgen has no rules for, ...).")
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0, "ambiguity": 0, "structure": 0, "security": 0}
@@ -60,10 +64,17 @@ class DocumentReport(BaseModel):
         return out
 
 
+class BaselineSummary(BaseModel):
+    new: int
+    unchanged: int
+    absent: int = Field(description="Known findings that are no longer there (fixed, or their line changed).")
+
+
 class Summary(BaseModel):
     documents: int
     failed: int
     missing_by_section: dict[str, int]
+    baseline: BaselineSummary | None = None
 
 
 class Report(BaseModel):

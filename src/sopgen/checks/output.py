@@ -25,7 +25,13 @@ def render_text(report: Report, colour: bool = False) -> str:
         if doc.error:
             out.append(f"{doc.path}: error: {doc.error}")
             continue
+        for warning in doc.warnings:
+            out.append(f"{doc.path}: warning: {warning}")
+        known = 0
         for f in doc.findings:
+            if f.baseline == "unchanged":
+                known += 1
+                continue
             sev: str = f.severity
             if colour:
                 sev = f"[{_COLOURS[sev]}]{sev}[/]"
@@ -34,7 +40,11 @@ def render_text(report: Report, colour: bool = False) -> str:
         missing = [s.id for s in doc.sections if s.status == "missing" and s.required]
         out.append(f"{doc.path}: score {doc.score}, {c['error']} errors, {c['warning']} warnings, "
                    f"{c['info']} infos; language {doc.language}"
-                   + (f"; missing: {', '.join(missing)}" if missing else ""))
+                   + (f"; missing: {', '.join(missing)}" if missing else "")
+                   + (f"; {known} known from the baseline, not shown" if known else ""))
+    if report.summary.baseline is not None:
+        b = report.summary.baseline
+        out.append(f"baseline: {b.new} new, {b.unchanged} known, {b.absent} known findings gone")
     return "\n".join(out)
 
 
@@ -73,6 +83,9 @@ def sarif_dict(report: Report, version: str) -> dict[str, Any]:
             notifications.append({"level": "error", "message": {"text": doc.error},
                                   "locations": [{"physicalLocation": {"artifactLocation": {"uri": doc.path}}}]})
             continue
+        notifications.extend({"level": "warning", "message": {"text": w},
+                              "locations": [{"physicalLocation": {"artifactLocation": {"uri": doc.path}}}]}
+                             for w in doc.warnings)
         for f in doc.findings:
             region: dict[str, Any] = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
                                       "endColumn": max(f.end_column, f.column)}
@@ -83,6 +96,8 @@ def sarif_dict(report: Report, version: str) -> dict[str, Any]:
                 "message": {"text": f"{f.message} {f.suggestion}"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": doc.path}, "region": region}}],
                 "properties": {"category": f.category, "suggestion": f.suggestion, "language": doc.language},
+                **({"partialFingerprints": {"sopgen/v1": f.fingerprint}} if f.fingerprint else {}),
+                **({"baselineState": f.baseline} if f.baseline else {}),
             })
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "sopgen", "version": version, "informationUri": "https://pypi.org/project/sopgen/",
@@ -91,10 +106,9 @@ def sarif_dict(report: Report, version: str) -> dict[str, Any]:
         "results": results,
         "properties": {"profile": report.profile},
     }
-    if notifications:
-        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
-    else:
-        run["invocations"] = [{"executionSuccessful": True}]
+    ok = not any(n["level"] == "error" for n in notifications)
+    run["invocations"] = [{"executionSuccessful": ok, **({"toolExecutionNotifications": notifications}
+                                                         if notifications else {})}]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

@@ -12,8 +12,7 @@ from pydantic import BaseModel, Field
 from sopgen.checks.findings import Finding
 from sopgen.checks.masking import line_starts, position
 from sopgen.documents import Document
-
-_LANGUAGE_NAMES = {"en": "English", "de": "German", "ru": "Russian"}
+from sopgen.documents.language import LANGUAGE_NAMES
 
 
 class ReviewItem(BaseModel):
@@ -32,7 +31,7 @@ def llm_review(doc: Document, chat: BaseChatModel, method: str = "json_schema", 
 
     text = doc.text if len(doc.text) < 24000 else doc.text[:24000]
     messages = render("review", doc.language, max_items=str(max_items),
-                      language_name=_LANGUAGE_NAMES.get(doc.language, "English"),
+                      language_name=LANGUAGE_NAMES.get(doc.language, "English"),
                       sources=f"<<<SOURCE {doc.path}>>>\n{neutralise(text)}\n<<<END SOURCE>>>")
     review = structured_call(chat, Review, messages, method)
     starts = line_starts(doc.text)

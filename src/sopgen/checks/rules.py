@@ -15,7 +15,7 @@ from sopgen.errors import ConfigError
 from sopgen.yamlio import fast_load, load_yaml_model
 
 RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation", "ambiguous-pronoun"]
-RULES_VERSION = "1"  # bump when the rule engine's behaviour changes without a change in rule data
+RULES_VERSION = "2"  # bump when the rule engine's behaviour changes without a change in rule data
 
 
 class RuleSpec(BaseModel):

@@ -15,6 +15,7 @@ from rich.markup import escape
 from sopgen.errors import SopgenError
 
 if TYPE_CHECKING:
+    from sopgen.checks.findings import Report
     from sopgen.config import Settings
     from sopgen.schema import Profile
 
@@ -89,6 +90,60 @@ MemoryOpt = Annotated[int | None, typer.Option(
     "--memory-mb", min=0, help="Memory in MB one document may use before it becomes an error entry (default 1024; 0: none).")]
 MaxMbOpt = Annotated[float | None, typer.Option("--max-mb", min=0.001, help="Largest file in MB that is read (default 20).")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
+
+# Baselines, shared by check and gaps: known findings stop counting towards --fail-on.
+BaselineOpt = Annotated[Path | None, typer.Option(
+    "--baseline", help="Findings recorded in this file are known: only new ones count towards --fail-on.")]
+WriteBaselineOpt = Annotated[Path | None, typer.Option(
+    "--write-baseline", help="Record this run's findings in this file (created, or updated for these files).")]
+FailOnOpt = Annotated[str | None, typer.Option(
+    "--fail-on", help="Exit 1 on (new) findings at or above: error | warning | info.")]
+
+
+LanguageOpt = Annotated[str | None, typer.Option(
+    "--language", "-l", help="Check every document as en, de or ru instead of detecting the language.")]
+
+
+def with_language(settings: Settings, language: str | None) -> Settings:
+    """Settings whose checks run in `language`; anything but en/de/ru is a usage error listing those."""
+    if language is None:
+        return settings
+    if language not in ("en", "de", "ru"):
+        fail(f"--language must be one of en, de, ru (the languages sopgen has rules for), not '{language}'")
+    return settings.model_copy(update={"checks": settings.checks.model_copy(update={"language": language})})
+
+
+def use_baseline(report: Report, baseline: Path | None, write: Path | None) -> Report:
+    """Apply --baseline, then --write-baseline; a bad baseline file is a usage error naming it."""
+    from sopgen.checks.baseline import Baseline, apply_baseline, write_baseline
+
+    try:
+        if baseline is not None:
+            report = apply_baseline(report, Baseline.load(baseline))
+        if write is not None:
+            written = write_baseline(write, report)
+            # what was just recorded is known from now on: a run that writes the baseline passes
+            report = apply_baseline(report, written)
+            err_console.print(escape(f"wrote {write} ({len(written.entries)} known findings)"), highlight=False)
+    except SopgenError as exc:
+        fail(exc)
+    return report
+
+
+def failing(report: Report, fail_on: str | None) -> bool:
+    """Whether a finding that is not in the baseline reaches the --fail-on severity."""
+    from sopgen.checks.findings import SEVERITY_RANK
+
+    if fail_on is None:
+        return False
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] >= threshold and f.baseline != "unchanged"
+               for d in report.documents for f in d.findings)
+
+
+def check_fail_on(fail_on: str | None) -> None:
+    if fail_on is not None and fail_on not in ("error", "warning", "info"):
+        fail(f"--fail-on must be error, warning or info, not '{fail_on}'")
 
 
 def settings_and_profile(profile: str | None) -> tuple[Settings, Profile]:

@@ -10,15 +10,22 @@ from rich.console import Console
 from rich.markup import escape
 
 from sopgen.cli.app import (
+    BaselineOpt,
     ExitCode,
     JobsOpt,
+    LanguageOpt,
     MaxMbOpt,
     MemoryOpt,
     TimeoutOpt,
+    WriteBaselineOpt,
     app,
+    check_fail_on,
     err_console,
     fail,
+    failing,
     settings_and_profile,
+    use_baseline,
+    with_language,
     with_limits,
     write_output,
 )
@@ -63,6 +70,9 @@ def check_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Rule id to switch off (repeatable).")] = None,
     review: Annotated[bool, typer.Option("--review", help="Also ask the configured model to review (rule llm-review).")] = False,
+    language: LanguageOpt = None,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
     jobs: JobsOpt = None,
     timeout: TimeoutOpt = None,
     memory_mb: MemoryOpt = None,
@@ -70,26 +80,28 @@ def check_cmd(
 ) -> None:
     """Check SOPs against a profile: missing/empty sections and ambiguous wording (en, de, ru).
 
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable file.
+    Exit codes: 0 clean, 1 (new) findings at or above --fail-on, 2 usage error or unreadable file.
+    With --baseline, findings recorded there are known and do not count; --write-baseline records them.
 
     Examples:
 
       sopgen check draft.md --profile gmp
 
       sopgen check docs/*.md --format sarif --output sopgen.sarif --fail-on warning
+
+      sopgen check docs/*.md --baseline .sopgen-baseline.json --fail-on warning
     """
     # imported here, not at the top: `sopgen --help` and the other verbs never pay for the check engine
     from sopgen.checks.batch import check_files
-    from sopgen.checks.findings import SEVERITY_RANK, Report
+    from sopgen.checks.findings import Report
     from sopgen.checks.output import render_json, render_sarif, render_text
     from sopgen.documents.names import display_name
 
     if fmt not in ("text", "json", "sarif"):
         fail(f"--format must be text, json or sarif, not '{fmt}'")
-    if fail_on not in SEVERITY_RANK:
-        fail(f"--fail-on must be error, warning or info, not '{fail_on}'")
+    check_fail_on(fail_on)
     settings, prof = settings_and_profile(profile)
-    settings = with_limits(settings, timeout, memory_mb, max_mb)
+    settings = with_language(with_limits(settings, timeout, memory_mb, max_mb), language)
     rules = settings.checks.model_copy(update={"disable": [*settings.checks.disable, *(disable or [])]})
     shown = [display_name(str(f)) for f in files]
     by_path = {r.path: r for r in check_files(zip(map(str, files), shown, strict=True), prof, rules,
@@ -97,7 +109,7 @@ def check_cmd(
     documents = [by_path[s] for s in shown]
     if review:
         documents = _review(documents, files, settings)
-    report = Report.build(prof.name, documents)
+    report = use_baseline(Report.build(prof.name, documents), baseline, write_baseline)
     if fmt == "json":
         write_output(render_json(report), output)
     elif fmt == "sarif":
@@ -108,6 +120,5 @@ def check_cmd(
         write_output(render_text(report), output)
     if any(d.error for d in documents):
         raise typer.Exit(int(ExitCode.USAGE))
-    threshold = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[f.severity] >= threshold for d in documents for f in d.findings):
+    if failing(report, fail_on):
         raise typer.Exit(int(ExitCode.FINDINGS))

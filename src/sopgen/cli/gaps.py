@@ -11,15 +11,23 @@ from rich.console import Console
 from rich.markup import escape
 
 from sopgen.cli.app import (
+    BaselineOpt,
     ExitCode,
+    FailOnOpt,
     JobsOpt,
+    LanguageOpt,
     MaxMbOpt,
     MemoryOpt,
     TimeoutOpt,
+    WriteBaselineOpt,
     app,
+    check_fail_on,
     err_console,
     fail,
+    failing,
     settings_and_profile,
+    use_baseline,
+    with_language,
     with_limits,
     write_output,
 )
@@ -41,13 +49,18 @@ def gaps_cmd(
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse cached results of unchanged files.")] = False,
+    fail_on: FailOnOpt = None,
+    language: LanguageOpt = None,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
     timeout: TimeoutOpt = None,
     memory_mb: MemoryOpt = None,
     max_mb: MaxMbOpt = None,
 ) -> None:
     """Gap analysis of many documents: which sections each has or lacks, ambiguous wording, a score.
 
-    Exit codes: 0 all analysed, 1 some documents could not be read, 2 usage error.
+    Exit codes: 0 all analysed, 1 some documents could not be read (or, with --fail-on, new findings at or
+    above that severity), 2 usage error. With --baseline, findings recorded there do not count.
 
     Examples:
 
@@ -65,8 +78,9 @@ def gaps_cmd(
     exporters = plugin_exporters()
     if fmt not in FORMATS and fmt not in exporters:
         fail(f"--format must be one of {', '.join([*FORMATS, *exporters])}, not '{fmt}'")
+    check_fail_on(fail_on)
     settings, prof = settings_and_profile(profile)
-    settings = with_limits(settings, timeout, memory_mb, max_mb)
+    settings = with_language(with_limits(settings, timeout, memory_mb, max_mb), language)
     tty = sys.stderr.isatty()
     bar = Progress(TextColumn("[bold]gaps[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
                    TimeRemainingColumn(), console=err_console, transient=True) if tty else None
@@ -98,6 +112,7 @@ def gaps_cmd(
     finally:
         if bar is not None:
             bar.stop()
+    report = use_baseline(report, baseline, write_baseline)
     if fmt == "text":
         console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
         render_table(report, console)
@@ -110,5 +125,5 @@ def gaps_cmd(
     for d in report.documents:
         if d.error:
             err_console.print(f"[red]failed[/] {escape(d.error)}", highlight=False)
-    if report.summary.failed:
+    if report.summary.failed or failing(report, fail_on):
         raise typer.Exit(int(ExitCode.FINDINGS))

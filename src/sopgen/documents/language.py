@@ -20,6 +20,46 @@ def _identifier() -> Any:
     return langid
 
 
+# Function words of languages sopgen has no rules for: enough to say "this is French, not English" and warn,
+# instead of checking a French text as English in silence. Only words that are not also common en/de/ru words.
+_OTHER_HINTS = {
+    "fr": "le la les et est des du une pour dans que qui sur pas avec être sont cette aux par",
+    "es": "el los las y es del una para que por con se su al lo como más pero sus está",
+    "it": "il lo gli della che è per una con non sono del alla nel anche come questo",
+    "pt": "os as uma para que com não são do da dos das em por mais como ao está",
+    "nl": "de het een en van is dat op te zijn niet met voor ook aan wordt bij",
+    "pl": "i w na jest się z nie do że to o jak przez dla są od być po",
+    "sv": "och att det som en på är av för med till den inte om har de ett",
+    "uk": "і та що не на це як від до за з у його для є які ці",
+}
+LANGUAGE_NAMES = {"en": "English", "de": "German", "ru": "Russian", "fr": "French", "es": "Spanish",
+                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "sv": "Swedish",
+                  "uk": "Ukrainian"}
+_OTHER_WORDS = {lang: set(words.split()) for lang, words in _OTHER_HINTS.items()}
+_OWN_HINTS = {"en": "the and is are of to with for must this be on a in it that",
+              "de": "und der die das ist nicht mit für wird werden sie auf zu ein eine den",
+              "ru": "и в не на что с по для как это от при или должен"}
+_OWN_WORDS = {lang: set(words.split()) for lang, words in _OWN_HINTS.items()}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def other_language(text: str) -> str | None:
+    """A language without sopgen rules that `text` reads as (ISO 639-1), or None when it is en/de/ru.
+
+    Counts function words: a text is 'other' when one foreign list covers clearly more of its words than
+    the best of en/de/ru does. Ukrainian is told from Russian by its own letters (і, ї, є, ґ).
+    """
+    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    if len(words) < 12:
+        return None
+    own = max(sum(w in vocab for w in words) for vocab in _OWN_WORDS.values())
+    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _OTHER_WORDS.items()}
+    if any(c in "їєґ" for c in text[:5000]) or text[:5000].count("і") > 3:
+        scores["uk"] += len(words) // 10
+    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    return lang if best >= max(4, 2 * own) and best >= len(words) * 0.08 else None
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """'en', 'de' or 'ru' (sopgen's rule languages), decided on the first ~5,000 characters."""
     sample = text[:5000]

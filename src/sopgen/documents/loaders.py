@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from sopgen.batch.limits import Limits
 from sopgen.documents.encoding import UndecodableError, decode_bytes, normalise_newlines
-from sopgen.documents.language import detect_language
+from sopgen.documents.language import detect_language, other_language
 from sopgen.documents.model import Block, DocFormat, Document
 from sopgen.documents.names import display_name
 from sopgen.documents.structure import build_sections, parse_text
@@ -147,6 +147,7 @@ def load_bytes(data: bytes, fmt: DocFormat, path: str, *, limits: Limits | None 
     body_sample = " ".join(b.text for b in blocks if b.kind != "code")[:6000] or text[:6000]
     return Document(
         path=path, format=fmt, encoding=encoding, language=detect_language(body_sample), text=text,
+        other_language=other_language(body_sample),
         sha256=digest, title=title or Path(path).stem, blocks=blocks, sections=sections,
     )
 

@@ -54,6 +54,9 @@ class Document(BaseModel):
     format: DocFormat
     encoding: str | None = Field(description="Detected text encoding; None for docx/pdf.")
     language: str
+    other_language: str | None = Field(
+        None, description="A language without rules that the text looks like (fr, es, ...); `language` is then "
+                          "only the fallback the rules ran in.")
     text: str = Field(description="Decoded text, line ends normalised to LF; line numbers index into it.")
     sha256: str = Field(description="Hash of the original bytes.")
     title: str | None = None
