@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,8 @@ class RuleSettings(BaseModel):
     enable_only: list[str] = Field(default_factory=list, description="If set, run only these rule ids.")
     severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
     extra_rule_files: list[Path] = Field(default_factory=list, description="Additional rule-pack YAML files.")
+    today: date | None = Field(None, description="The date review-overdue compares against (default: today); "
+                                                 "pin it for reproducible CI runs.")
     language: Literal["en", "de", "ru"] | None = Field(
         None, description="Check every document as this language instead of detecting it (--language).")
 

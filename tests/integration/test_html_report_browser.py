@@ -58,3 +58,38 @@ def test_report_renders_filters_and_shows_findings(tmp_path: Path) -> None:
         page.screenshot(path=str(ARTIFACTS / "gaps-report.png"), full_page=False)
         browser.close()
     assert all(u.startswith("file://") for u in requests), f"the report fetched from the network: {requests}"
+
+
+@pytest.mark.skipif(CHROMIUM is None and not __import__("os").environ.get("CI"), reason="chromium not installed")
+def test_review_and_owner_columns_and_filters(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from sopgen.config import RuleSettings
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    body = "# Purpose\nGet everyone out of the building safely.\n\n# Revision history\n| Version | Date |\n|---|---|\n"
+    (folder / "old-owned.md").write_text(body + "| 1.0 | 2023-04-01 |\n\nOwner: Safety officer\n", encoding="utf-8")
+    (folder / "fresh-unowned.md").write_text(body + "| 2.0 | 2026-05-01 |\n", encoding="utf-8")
+    (folder / "undated.md").write_text("# Purpose\nGet everyone out.\n\nApproved by: Plant manager\n", encoding="utf-8")
+    report = analyze_gaps([folder], "emergency", jobs=1, cache_dir=tmp_path / "c",
+                          rules=RuleSettings(today=__import__("datetime").date(2026, 6, 1)))
+    by_name = {Path(d.path).name: d for d in report.documents}
+    assert by_name["old-owned.md"].review_overdue is True and by_name["old-owned.md"].owner == "Safety officer"
+    assert by_name["fresh-unowned.md"].review_overdue is False and by_name["fresh-unowned.md"].owner is None
+    assert by_name["undated.md"].review_overdue is None and by_name["undated.md"].owner == "Plant manager"
+    page_file = tmp_path / "gaps.html"
+    page_file.write_text(render_html(report), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        rows = page.locator("#heat tbody tr")
+        assert rows.count() == 3
+        assert page.locator("td.overdue").all_inner_texts() == ["2024-04-01"]
+        page.check("#f-overdue")
+        assert [Path(t).name for t in page.locator("#heat td.doc").all_inner_texts()] == ["old-owned.md"]
+        page.uncheck("#f-overdue")
+        page.check("#f-owner")
+        assert [Path(t).name for t in page.locator("#heat td.doc").all_inner_texts()] == ["fresh-unowned.md"]
+        browser.close()

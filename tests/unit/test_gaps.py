@@ -107,3 +107,20 @@ def test_csv_opens_in_excel(share: Path) -> None:
     rows = text.split("\r\n")
     assert rows[0].startswith("path,language,encoding,score,purpose,scope,resources,procedure,revision_history")
     assert "cp1251" in rows[1]
+
+
+def test_csv_and_json_carry_owner_and_review_due(tmp_path: Path) -> None:
+    import csv
+    import io
+    from datetime import date
+
+    from sopgen.config import RuleSettings
+
+    (tmp_path / "plan.md").write_text("# Purpose\nEvacuate safely.\n\n# Revision history\nVersion 3 of 12.01.2024.\n\n"
+                                      "Owner: Safety officer\n", encoding="utf-8")
+    report = analyze_gaps([tmp_path], "emergency", jobs=1, cache_dir=tmp_path / "c",
+                          rules=RuleSettings(today=date(2026, 6, 1)))
+    row = next(csv.DictReader(io.StringIO(render_csv(report))))
+    assert row["owner"] == "Safety officer" and row["last_revised"] == "2024-01-12"
+    assert row["review_due"] == "2025-01-12" and row["review_overdue"] == "true"
+    assert any(f.rule == "review-overdue" and f.line == 5 for f in report.documents[0].findings)

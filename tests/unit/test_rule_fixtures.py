@@ -2,11 +2,12 @@
 
 A case is a small document (Markdown). `fail` cases must produce at least one finding of the rule,
 `pass` cases none. A rule may name the profile its cases run under (missing-actor needs one that wants
-actors on steps).
+actors on steps) and the date they are checked on (review-overdue compares with `today`).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 
 from sopgen.checks import check_document
 from sopgen.checks.rules import compiled_rules
+from sopgen.config import RuleSettings
 from sopgen.documents import load_bytes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
@@ -27,21 +29,23 @@ def _cases() -> list[Any]:
         data = yaml.safe_load((FIXTURES / f"{lang}.yml").read_text(encoding="utf-8"))
         for rule_id, spec in data["rules"].items():
             profile = spec.get("profile", "basic")
+            today = spec.get("today")
             for kind in ("fail", "pass"):
                 for i, text in enumerate(spec.get(kind) or []):
-                    params.append(pytest.param(lang, rule_id, kind, text, profile, id=f"{lang}-{rule_id}-{kind}-{i}"))
+                    params.append(pytest.param(lang, rule_id, kind, text, profile, today,
+                                               id=f"{lang}-{rule_id}-{kind}-{i}"))
     return params
 
 
-def _findings(lang: str, text: str, profile: str) -> list[Any]:
+def _findings(lang: str, text: str, profile: str, today: date | None = None) -> list[Any]:
     doc = load_bytes(text.encode("utf-8"), "md", f"case-{lang}.md")
     doc = doc.model_copy(update={"language": lang})  # short cases can fool language detection
-    return check_document(doc, profile).findings
+    return check_document(doc, profile, RuleSettings(today=today)).findings
 
 
-@pytest.mark.parametrize(("lang", "rule_id", "kind", "text", "profile"), _cases())
-def test_rule_case(lang: str, rule_id: str, kind: str, text: str, profile: str) -> None:
-    hits = [f for f in _findings(lang, text, profile) if f.rule == rule_id]
+@pytest.mark.parametrize(("lang", "rule_id", "kind", "text", "profile", "today"), _cases())
+def test_rule_case(lang: str, rule_id: str, kind: str, text: str, profile: str, today: date | None) -> None:
+    hits = [f for f in _findings(lang, text, profile, today) if f.rule == rule_id]
     if kind == "fail":
         assert hits, f"{rule_id} should fire on:\n{text}"
         for f in hits:

@@ -91,7 +91,8 @@ def check_document(
             statuses.append(SectionStatus(id=ps.id, status=m.status, heading=m.heading, line=m.line,  # type: ignore[arg-type]
                                           confidence=m.confidence, required=ps.required, reason=m.reason))
     procedure_lines = detection.lines_of(doc, "procedure")
-    ctx = build_context(doc, profile.steps_need_actor, procedure_lines)
+    ctx = build_context(doc, profile.steps_need_actor, procedure_lines, profile=profile, detection=detection,
+                        today=rules.today)
     active = [r for r in compiled_rules(doc.language, tuple(rules.extra_rule_files))
               if r.id not in rules.disable and (not rules.enable_only or r.id in rules.enable_only)]
     findings = run_rules(ctx, active) + [
@@ -109,6 +110,9 @@ def check_document(
     return DocumentReport(
         path=doc.path, language=doc.language, encoding=doc.encoding, sections=statuses, findings=findings,
         score=score(statuses, findings, words), words=words, format=doc.format, warnings=warnings,
+        owner=ctx.facts.get("owner"), last_revised=ctx.facts.get("last_revised"),  # type: ignore[arg-type]
+        review_due=ctx.facts.get("review_due"), review_overdue=ctx.facts.get("review_overdue"),  # type: ignore[arg-type]
+        steps=ctx.facts.get("steps"),  # type: ignore[arg-type]
     )
 
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
+from sopgen.checks import lifecycle, roles, strength
 from sopgen.checks.findings import Finding
 from sopgen.checks.masking import line_starts, masked_text, position
 from sopgen.checks.morphology import find_passives
 from sopgen.checks.pronouns import ambiguous_pronouns
 from sopgen.checks.rules import CompiledRule
 from sopgen.documents import Block, Document
+from sopgen.documents.classify import Detection, match_heading
+from sopgen.schema import Profile, canonical_sections
 
 _SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:\d+[.)]\s+|[-*•]\s+)?)$")
@@ -43,6 +47,10 @@ class Context:
     procedure_lines: set[int]
     lowered: str = ""
     headings: list[tuple[int, str]] | None = None
+    profile: Profile | None = None
+    detection: Detection | None = None
+    today: date = field(default_factory=date.today)
+    facts: dict[str, object] = field(default_factory=dict)  # what the document-level rules learnt, for the report
 
     def __post_init__(self) -> None:
         lowered = self.masked.lower()
@@ -64,6 +72,26 @@ class Context:
                 break
             text = heading
         return text
+
+    def lines(self, section_id: str) -> set[int]:
+        """The lines of a detected section (empty when it was not found).
+
+        A section the profile does not ask for was not detected: it is then found by its heading alone
+        (the roles of a 'basic' SOP still sit under 'Responsibilities')."""
+        found = self.detection.lines_of(self.doc, section_id) if self.detection is not None else set()
+        if found or (self.profile is not None and any(s.id == section_id for s in self.profile.sections)):
+            return found
+        spec = {section_id: canonical_sections()[section_id]}
+        for sec in self.doc.sections:
+            if sec.heading and match_heading(sec.heading, spec, sec.body):
+                found.update(range(sec.line, sec.end_line + 1))
+        return found
+
+    def procedure_steps(self) -> list[Block]:
+        """The numbered steps of the procedure section, or every numbered step when it was not detected."""
+        steps = [b for b in self.doc.steps if b.ordered]
+        inside = [b for b in steps if b.line in self.procedure_lines]
+        return inside or steps
 
     def block_span(self, block: Block) -> tuple[int, int]:
         start = self.starts[block.line - 1]
@@ -162,6 +190,73 @@ def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
         yield m.start(1), m.end(1)
 
 
+def _roles(ctx: Context, rule: CompiledRule) -> list[roles.Role]:
+    key = f"roles:{rule.language}"
+    if key not in ctx.facts:
+        ctx.facts[key] = roles.defined_roles(ctx.doc, ctx.lines("responsibilities"), rule.regex, rule.function_words)
+    return ctx.facts[key]  # type: ignore[return-value]
+
+
+def _unknown_roles(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    defined = _roles(ctx, rule)
+    names = ", ".join(r.name for r in defined[:6]) + (", ..." if len(defined) > 6 else "")
+    for block, actor, offset in roles.unknown_roles(ctx.doc, ctx.procedure_steps(), defined, rule.regex,
+                                                    rule.function_words):
+        start, _ = ctx.block_span(block)
+        at = ctx.doc.text.find(actor, start)
+        at = at if at >= 0 else start + offset
+        yield make_finding(ctx, rule, at, at + len(actor), roles=names)
+
+
+def _unused_roles(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    for role in roles.unused_roles(ctx.procedure_steps(), _roles(ctx, rule), rule.function_words):
+        start = ctx.starts[role.line - 1]
+        at = ctx.doc.text.find(role.name, start)
+        at = at if at >= 0 else start
+        yield make_finding(ctx, rule, at, at + len(role.name))
+
+
+def _review_overdue(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    cycle = ctx.profile.review_cycle_months if ctx.profile is not None else None
+    lines = ctx.lines("revision_history") | ctx.lines("approval")
+    last = lifecycle.last_revision(ctx.doc.text, ctx.starts, lines, rule.spec.months, rule.language, ctx.today)
+    ctx.facts["last_revised"] = last.day.isoformat() if last else None
+    if last is None or cycle is None:
+        return
+    due = lifecycle.add_months(last.day, cycle)
+    ctx.facts["review_due"] = due.isoformat()
+    ctx.facts["review_overdue"] = due < ctx.today
+    if due < ctx.today:
+        yield make_finding(ctx, rule, last.start, last.end, months=cycle, due=due.isoformat(),
+                           profile=ctx.profile.name if ctx.profile else "")
+
+
+def _owner_missing(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    name = lifecycle.owner(ctx.doc.text, rule.regex)
+    ctx.facts["owner"] = name
+    wants_owner = ctx.profile is not None and any(s.id == "approval" and s.required for s in ctx.profile.sections)
+    if name is None and wants_owner:
+        yield make_finding(ctx, rule, 0, 0)
+
+
+def _requirement_strength(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    mode = ctx.profile.requirement_language if ctx.profile is not None else None
+    if mode is None:
+        return
+    matchers = strength.strength_matchers(rule.spec.forms, mode)
+    wanted = strength.terms(matchers, rule.spec.forms, mode)
+    table: list[dict[str, object]] = []
+    for block in ctx.procedure_steps():
+        level, form = strength.step_strength(block.text, matchers)
+        table.append({"line": block.line, "strength": level, "form": form})
+        if level == "none":
+            start, end = ctx.block_span(block)
+            at = ctx.doc.text.find(block.text[:15], start, end)
+            at = at if at >= 0 else start
+            yield make_finding(ctx, rule, at, at + len(ctx.doc.text[at:end].rstrip()), terms=wanted)
+    ctx.facts["steps"] = table
+
+
 _EMPHASIS_WORDS = set(["not", "no", "only", "never", "must", "all", "any", "and", "or", "nie", "nicht", "nur", "kein", "keine", "alle", "und", "oder", "не", "нет", "только", "никогда", "все", "и", "или"])
 
 
@@ -194,7 +289,13 @@ def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
             findings.extend(make_finding(ctx, rule, s, e) for s, e in ambiguous_pronouns(ctx.masked, rule.language))
         elif kind == "undefined-abbreviation":
             findings.extend(make_finding(ctx, rule, s, e) for s, e in _abbreviations(ctx, rule))
+        elif kind in _DOCUMENT_RULES:
+            findings.extend(_DOCUMENT_RULES[kind](ctx, rule))
     return _drop_overlaps(findings)
+
+
+_DOCUMENT_RULES = {"unknown-role": _unknown_roles, "unused-role": _unused_roles, "review-overdue": _review_overdue,
+                   "owner-missing": _owner_missing, "requirement-strength": _requirement_strength}
 
 
 def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -259,7 +360,10 @@ def apply_suppressions(findings: list[Finding], text: str) -> list[Finding]:
     return kept
 
 
-def build_context(doc: Document, steps_need_actor: bool, procedure_lines: set[int]) -> Context:
+def build_context(doc: Document, steps_need_actor: bool, procedure_lines: set[int], *,
+                  profile: Profile | None = None, detection: Detection | None = None,
+                  today: date | None = None) -> Context:
     masked = masked_text(doc)
     return Context(doc=doc, masked=masked, starts=line_starts(doc.text), steps_need_actor=steps_need_actor,
-                   procedure_lines=procedure_lines)
+                   procedure_lines=procedure_lines, profile=profile, detection=detection,
+                   today=today or date.today())

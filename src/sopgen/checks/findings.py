@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -41,6 +42,12 @@ class SectionStatus(BaseModel):
     reason: str = Field("", description="Why: which heading or sentence decided it.")
 
 
+class StepStrength(BaseModel):
+    line: int
+    strength: Literal["requirement", "constraint", "recommendation", "permission", "possibility", "none"]
+    form: str | None = Field(None, description="The verbal form that decided it ('shall', 'MUST', 'darf').")
+
+
 class DocumentReport(BaseModel):
     """The check result of one document, one entry of the gap report's `documents` list."""
 
@@ -53,6 +60,12 @@ class DocumentReport(BaseModel):
     score: int | None = None
     words: int = 0
     format: str | None = None
+    owner: str | None = Field(None, description="The owner or approver named in the document (owner-missing).")
+    last_revised: date | None = Field(None, description="Latest date of the revision history or approval.")
+    review_due: date | None = Field(None, description="last_revised plus the profile's review cycle.")
+    review_overdue: bool | None = Field(None, description="review_due has passed (None: no cycle or no date).")
+    steps: list[StepStrength] | None = Field(None, description="Each procedure step's requirement strength, when "
+                                             "the profile asks for requirement language.")
     warnings: list[str] = Field(default_factory=list, description="Why the result may not mean what it seems "
                                 "(a language sopgen has no rules for, ...).")
 

@@ -14,7 +14,8 @@ from sopgen.checks.findings import Category, Severity
 from sopgen.errors import ConfigError
 from sopgen.yamlio import fast_load, load_yaml_model
 
-RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation", "ambiguous-pronoun"]
+RuleKind = Literal["lexical", "passive", "compound-step", "missing-actor", "undefined-abbreviation", "ambiguous-pronoun",
+                   "unknown-role", "unused-role", "review-overdue", "owner-missing", "requirement-strength"]
 RULES_VERSION = "2"  # bump when the rule engine's behaviour changes without a change in rule data
 
 
@@ -39,6 +40,12 @@ class RuleSpec(BaseModel):
     case_sensitive: bool = Field(False, description="Match `patterns` case-sensitively.")
     not_under_headings: list[str] = Field(default_factory=list, description="Regexes: no finding below a "
                                           "heading that matches one (a job description's rights allow 'may').")
+    function_words: list[str] = Field(default_factory=list, description="Articles and the like, not part of a "
+                                      "role's name (unknown-role, unused-role).")
+    months: list[str] = Field(default_factory=list, description="Month-name stems January..December, in order, "
+                              "for dates written in words (review-overdue).")
+    forms: dict[str, list[str]] = Field(default_factory=dict, description="Verbal forms by strength: "
+                                        "requirement, recommendation, permission, possibility (requirement-strength).")
     raw_text: bool = Field(False, description="Match `patterns` on the text as written (URLs, code and markup "
                                               "included), not on the masked prose.")
 
@@ -123,6 +130,7 @@ class CompiledRule:
         self.separators = re.compile("|".join(spec.separators), re.IGNORECASE) if spec.separators else None
         self.skip_initial = {w.lower() for w in spec.skip_sentence_initial}
         self.not_under = re.compile("|".join(spec.not_under_headings), re.I) if spec.not_under_headings else None
+        self.function_words = {w.lower() for w in spec.function_words}
         self.known = set(spec.known) | (_well_known() if spec.kind == "undefined-abbreviation" else set())
 
     @property

@@ -22,13 +22,16 @@ def render_csv(report: Report) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["path", "language", "encoding", "score", *ids, "errors", "warnings", "infos",
-                     "ambiguity_findings", "structure_findings", "error", "security_findings"])
+                     "ambiguity_findings", "structure_findings", "error", "security_findings", "owner",
+                     "last_revised", "review_due", "review_overdue"])
     for d in report.documents:
         status = {s.id: s.status for s in d.sections}
         c = d.counts()
         writer.writerow([_cell(d.path), d.language or "", d.encoding or "", "" if d.score is None else d.score,
                          *[status.get(i, "") for i in ids], c["error"], c["warning"], c["info"], c["ambiguity"],
-                         c["structure"], _cell(d.error or ""), c["security"]])
+                         c["structure"], _cell(d.error or ""), c["security"], _cell(d.owner or ""),
+                         d.last_revised or "", d.review_due or "",
+                         "" if d.review_overdue is None else str(d.review_overdue).lower()])
     return buf.getvalue()
 
 
@@ -86,6 +89,8 @@ def _page_data(report: Report) -> dict[str, object]:
                 lines = {}
         docs.append({
             "path": d.path, "language": d.language, "encoding": d.encoding, "score": d.score, "error": d.error,
+            "owner": d.owner, "last_revised": d.last_revised and d.last_revised.isoformat(),
+            "review_due": d.review_due and d.review_due.isoformat(), "review_overdue": d.review_overdue,
             "sections": [s.model_dump(mode="json") for s in d.sections],
             "findings": [f.model_dump(mode="json") for f in d.findings],
             "lines": {str(k): v for k, v in lines.items()},
@@ -102,6 +107,7 @@ h1{font-size:20px} .bar{display:flex;gap:12px;align-items:center;margin:8px 0;fl
 table.heat{border-collapse:collapse;font-size:12px} .heat th,.heat td{border:1px solid #ddd;padding:3px 5px}
 .heat th{cursor:pointer;background:#f5f5f5;position:sticky;top:0} .heat th.sec{writing-mode:vertical-rl;transform:rotate(180deg)}
 td.present{background:#66bb6a} td.weak{background:#ffca28} td.missing{background:#ef5350}
+td.none,td.overdue{color:#b71c1c;font-weight:bold}
 td.doc{cursor:pointer;color:#0b57d0;text-decoration:underline} tr.failed td{background:#eee;color:#b00}
 #detail{margin-top:16px;border-top:2px solid #ccc;padding-top:8px} mark{background:#ffeb3b}
 .f-error{color:#b71c1c}.f-warning{color:#e65100}.f-info{color:#01579b} .ctx{font-family:monospace;white-space:pre-wrap}
@@ -114,6 +120,8 @@ td.doc{cursor:pointer;color:#0b57d0;text-decoration:underline} tr.failed td{back
  <label>Section <select id="f-sec"><option value="">any</option></select></label>
  <label>Status <select id="f-status"><option value="missing">missing</option><option value="weak">weak</option><option value="notpresent">missing or weak</option></select></label>
  <label>Score &le; <input id="f-score" type="number" min="0" max="100" value="100" style="width:60px"></label>
+ <label><input id="f-overdue" type="checkbox"> review overdue</label>
+ <label><input id="f-owner" type="checkbox"> no owner</label>
  <span class="legend"><span style="background:#66bb6a"></span>present<span style="background:#ffca28"></span>weak<span style="background:#ef5350"></span>missing</span>
  <span id="count"></span>
 </div>
@@ -129,10 +137,10 @@ function init(){
   const langs = [...new Set(DATA.documents.map(d => d.language).filter(Boolean))].sort();
   const fl = document.getElementById("f-lang"); langs.forEach(l => fl.add(new Option(l, l)));
   const fs = document.getElementById("f-sec"); DATA.ids.forEach(i => fs.add(new Option(i, i)));
-  ["f-lang","f-sec","f-status","f-score"].forEach(id => document.getElementById(id).addEventListener("input", render));
+  ["f-lang","f-sec","f-status","f-score","f-overdue","f-owner"].forEach(id => document.getElementById(id).addEventListener("input", render));
   const head = document.querySelector("#heat thead");
   head.innerHTML = "<tr><th data-k='path'>document</th><th data-k='language'>lang</th><th data-k='score'>score</th>" +
-    DATA.ids.map(i => `<th class='sec' data-k='sec:${i}'>${esc(i)}</th>`).join("") + "<th data-k='findings'>findings</th></tr>";
+    DATA.ids.map(i => `<th class='sec' data-k='sec:${i}'>${esc(i)}</th>`).join("") + "<th data-k='findings'>findings</th><th data-k='owner'>owner</th><th data-k='review_due'>review due</th></tr>";
   head.querySelectorAll("th").forEach(th => th.addEventListener("click", () => {
     const k = th.dataset.k; sortDir = (sortKey === k) ? -sortDir : 1; sortKey = k; render(); }));
   render();
@@ -146,6 +154,8 @@ function visible(d){
   const lang = document.getElementById("f-lang").value, sec = document.getElementById("f-sec").value;
   const st = document.getElementById("f-status").value, max = Number(document.getElementById("f-score").value);
   if (lang && d.language !== lang) return false;
+  if (document.getElementById("f-overdue").checked && d.review_overdue !== true) return false;
+  if (document.getElementById("f-owner").checked && (d.error || d.owner)) return false;
   if (d.score !== null && d.score > max) return false;
   if (sec) { const s = d.sections.find(x => x.id === sec); if (!s) return false;
     if (st === "notpresent" ? s.status === "present" : s.status !== st) return false; }
@@ -156,10 +166,12 @@ function render(){
     const x = value(a, sortKey), y = value(b, sortKey); return (x > y ? 1 : x < y ? -1 : 0) * sortDir; });
   document.getElementById("count").textContent = `${rows.length} shown`;
   document.querySelector("#heat tbody").innerHTML = rows.map(d => {
-    if (d.error) return `<tr class="failed" data-path="${esc(d.path)}"><td class="doc">${esc(d.path)}</td><td></td><td></td><td colspan="${DATA.ids.length + 1}">${esc(d.error)}</td></tr>`;
+    if (d.error) return `<tr class="failed" data-path="${esc(d.path)}"><td class="doc">${esc(d.path)}</td><td></td><td></td><td colspan="${DATA.ids.length + 3}">${esc(d.error)}</td></tr>`;
     const cells = DATA.ids.map(i => { const s = d.sections.find(x => x.id === i);
       return s ? `<td class="${s.status}" title="${esc(i)}: ${s.status} ${esc(s.reason)}"></td>` : "<td></td>"; }).join("");
-    return `<tr data-path="${esc(d.path)}"><td class="doc">${esc(d.path)}</td><td>${esc(d.language)}</td><td>${d.score}</td>${cells}<td>${d.findings.length}</td></tr>`;
+    return `<tr data-path="${esc(d.path)}"><td class="doc">${esc(d.path)}</td><td>${esc(d.language)}</td><td>${d.score}</td>${cells}<td>${d.findings.length}</td>` +
+      `<td class="${d.owner ? "owner" : "owner none"}">${esc(d.owner ?? "none")}</td>` +
+      `<td class="${d.review_overdue ? "due overdue" : "due"}">${esc(d.review_due ?? "")}</td></tr>`;
   }).join("");
   document.querySelectorAll("#heat td.doc").forEach(td => td.addEventListener("click", () => show(td.parentElement.dataset.path)));
 }

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -47,6 +47,11 @@ class Profile(BaseModel):
     title: str
     description: str = ""
     steps_need_actor: bool = False
+    review_cycle_months: int | None = Field(
+        None, ge=1, le=120, description="How often the document must be reviewed; past due -> review-overdue.")
+    requirement_language: Literal["iso", "rfc2119"] | None = Field(
+        None, description="Steps state their strength in the verbal forms of the ISO/IEC Directives (shall, "
+                          "should, may, can) or of RFC 2119 (MUST, SHOULD, MAY in capitals): requirement-strength.")
     sections: list[ProfileSection] = Field(min_length=1)
     extra_sections: dict[str, SectionSpec] = Field(default_factory=dict)
     source: str = Field("builtin", description="Where the profile came from (builtin, a path, a plugin).")
