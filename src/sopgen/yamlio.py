@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,8 +38,15 @@ def _node_line(node: yaml.Node, loc: Sequence[int | str]) -> int:
     return line
 
 
-def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = ConfigError, **extra: Any) -> M:
-    """Parse `path` into `model`; any problem raises `error` naming the file and line."""
+Check = Callable[[dict[str, Any]], list[tuple[list[int | str], str]]]
+MAX_PROBLEMS = 20
+
+
+def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = ConfigError, *,
+                    hint: str = "see the schema", check: Check | None = None, **extra: Any) -> M:
+    """Parse `path` into `model`; every problem at once raises `error` naming the file and each line.
+
+    `check` adds problems the model cannot see on its own (a profile name that does not exist)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -55,12 +62,22 @@ def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = Confi
         raise error(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=where, hint="fix the syntax") from None
     if not isinstance(data, dict):
         raise error("expected a YAML mapping at the top level", path=path)
+    problems: list[tuple[list[int | str], str]] = []
+    result: M | None = None
     try:
-        return model.model_validate({**data, **extra})
+        result = model.model_validate({**data, **extra})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = [p for p in first["loc"] if isinstance(p, int | str)]
-        node = yaml.compose(text, Loader=loader)  # composed only now, to point at the line
-        line = _node_line(node, loc) if node is not None else 1
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        raise error(f"field '{field}': {first['msg']}", path=f"{path}:{line}", hint="see the schema") from None
+        problems += [([p for p in e["loc"] if isinstance(p, int | str)], e["msg"]) for e in exc.errors()]
+    if check is not None:
+        problems += check(data)
+    if not problems and result is not None:
+        return result
+    node = yaml.compose(text, Loader=loader)  # composed only now, to point at the lines
+    located = sorted(((_node_line(node, loc) if node is not None else 1), ".".join(map(str, loc)) or "(top level)", msg)
+                     for loc, msg in problems)
+    if len(located) == 1:
+        line, field, msg = located[0]
+        raise error(f"field '{field}': {msg}", path=f"{path}:{line}", hint=hint)
+    listed = "\n".join(f"  {path}:{line}: field '{field}': {msg}" for line, field, msg in located[:MAX_PROBLEMS])
+    more = f"\n  ... and {len(located) - MAX_PROBLEMS} more" if len(located) > MAX_PROBLEMS else ""
+    raise error(f"{len(located)} problems:\n{listed}{more}\n", path=str(path), hint=hint)

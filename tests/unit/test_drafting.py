@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,14 @@ def _citations_resolve(markdown: str, sop: Any) -> None:
 
 @pytest.mark.parametrize("brief_path", BRIEFS, ids=[b.stem for b in BRIEFS])
 def test_offline_draft_of_every_sample_brief(brief_path: Path, searcher: Searcher, tmp_path: Path) -> None:
-    brief = load_brief(brief_path)
+    brief = load_brief(brief_path).model_copy(update={"author": "Dana Writer", "version": "0.3"})
     sop = draft_sop(brief, settings=load_settings(engine="offline"), searcher=searcher)
     assert (sop.engine, sop.model, sop.language) == ("offline", None, brief.language)
     assert sop.check_summary["missing_sections"] == 0
     markdown = render_markdown(sop)
     front = yaml.safe_load(markdown.split("---\n")[1])
     assert front["engine"] == "offline" and front["model"] is None and front["brief_hash"] == sop.brief_hash
+    assert (front["author"], front["version"]) == ("Dana Writer", "0.3")
     report = check_document(load_bytes(markdown.encode(), "md", "draft.md").model_copy(update={"language": brief.language}),
                             brief.profile)
     assert not [s.id for s in report.sections if s.required and s.status == "missing"]
@@ -76,6 +78,9 @@ def test_offline_draft_of_every_sample_brief(brief_path: Path, searcher: Searche
     styles = [p.style.name for p in d.paragraphs if p.style is not None]
     assert styles.count("Heading 1") >= len(sop.sections) and d.tables
     assert ("List Bullet" if brief.format == "checklist" else "List Number") in styles
+    props = d.core_properties
+    assert (props.title, props.author, props.version, props.language) == (brief.title, "Dana Writer", "0.3",
+                                                                          brief.language)
 
 
 def test_brief_errors_name_file_and_line(tmp_path: Path) -> None:
@@ -303,3 +308,25 @@ def test_draft_output_format_comes_from_format_or_a_known_extension(tmp_path: Pa
     assert not (tmp_path / "out.pdf").exists()
     ok = CliRunner().invoke(app, ["draft", "--brief", str(brief), "--no-index", "-o", str(tmp_path / "out.html")])
     assert ok.exit_code == 0 and (tmp_path / "out.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_every_brief_error_is_reported_at_once_with_the_schema_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sopgen.cli import app
+
+    bad = tmp_path / "brief.yaml"
+    bad.write_text("title: R\ngoal: Restore it\nscope: Prod\nlanguage: fr\nprofile: nope\nformat: essay\ncolour: red\n")
+    with pytest.raises(BriefError) as caught:
+        load_brief(bad)
+    text = str(caught.value)
+    assert "6 problems" in text
+    for line, field in ((1, "audience"), (1, "title"), (4, "language"), (5, "profile"), (6, "format"), (7, "colour")):
+        assert f"brief.yaml:{line}: field '{field}'" in text
+    assert "sopgen brief schema" in text
+    runner = CliRunner()
+    result = runner.invoke(app, ["brief", "check", str(bad)])
+    assert result.exit_code == 2 and "6 problems" in result.output
+    schema = json.loads(runner.invoke(app, ["brief", "schema"]).output)
+    assert {"title", "goal", "scope", "audience", "profile", "format", "roles"} <= set(schema["properties"])
+    assert set(schema["required"]) == {"title", "goal", "scope", "audience"}

@@ -113,6 +113,16 @@ def with_language(settings: Settings, language: str | None) -> Settings:
     return settings.model_copy(update={"checks": settings.checks.model_copy(update={"language": language})})
 
 
+def nothing_found(paths: list[str], skipped: int) -> NoReturn:
+    """No document to work on: a usage error that says which types would have been read (as eslint does)."""
+    from sopgen.documents.loaders import EXTENSIONS
+    from sopgen.plugins import plugin_loaders
+
+    kinds = " ".join(sorted({*EXTENSIONS, *plugin_loaders()}))
+    fail(f"no supported documents under {', '.join(paths)} (sopgen reads {kinds}"
+         + (f"; {skipped} other file{'s' if skipped != 1 else ''} skipped" if skipped else "") + ")")
+
+
 def use_baseline(report: Report, baseline: Path | None, write: Path | None) -> Report:
     """Apply --baseline, then --write-baseline; a bad baseline file is a usage error naming it."""
     from sopgen.checks.baseline import Baseline, apply_baseline, write_baseline

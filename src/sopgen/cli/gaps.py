@@ -25,6 +25,7 @@ from sopgen.cli.app import (
     err_console,
     fail,
     failing,
+    nothing_found,
     settings_and_profile,
     use_baseline,
     with_language,
@@ -91,6 +92,8 @@ def gaps_cmd(
         nonlocal task_id
         for s in skipped:
             err_console.print(escape(f"skipped {s.shown}: {s.reason}"), highlight=False)
+        if total == 0:
+            nothing_found(paths, len(skipped))
         if bar is not None:
             bar.start()
             task_id = bar.add_task("gaps", total=total, doc="")

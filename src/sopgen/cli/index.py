@@ -19,6 +19,7 @@ from sopgen.cli.app import (
     app,
     err_console,
     fail,
+    nothing_found,
     with_limits,
 )
 from sopgen.errors import SopgenError
@@ -116,9 +117,8 @@ def index_cmd(
         fail(exc)
     for path, reason in result.skipped:
         err_console.print(escape(f"skipped {path}: {reason}"), highlight=False)
-    if not result.seen and not result.failed:
-        err_console.print(escape(f"no supported documents under {', '.join(paths)} (supported: .md .txt .rst .html "
-                                 ".php .docx .pdf; {len(result.skipped)} other files skipped)"), highlight=False)
+    if not result.seen and not result.failed and not result.removed:
+        nothing_found([str(p) for p in paths], len(result.skipped))
     err_console.print(
         f"indexed {result.indexed}, unchanged {result.unchanged}, removed {result.removed}, skipped "
         f"{len(result.skipped)}, failed "

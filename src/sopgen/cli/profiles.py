@@ -76,3 +76,33 @@ def schema_cmd() -> None:
     from sopgen.schema import profile_json_schema
 
     typer.echo(profile_json_schema())
+
+
+brief_app = typer.Typer(help="Drafting briefs: the fields a brief takes, and checking a brief before drafting.")
+app.add_typer(brief_app, name="brief")
+
+
+@brief_app.command("schema")
+def brief_schema_cmd() -> None:
+    """Print the JSON Schema of a brief (YAML): every field, its type, default and description.
+
+    Example: sopgen brief schema > brief.schema.json
+    """
+    from sopgen.drafting.brief import brief_json_schema
+
+    typer.echo(brief_json_schema())
+
+
+@brief_app.command("check")
+def brief_check_cmd(path: Annotated[str, typer.Argument(help="The brief YAML file.")]) -> None:
+    """Validate a brief and report every problem at once (exit 2 if there is any).
+
+    Example: sopgen brief check briefs/restore.yaml
+    """
+    from sopgen.drafting.brief import load_brief
+
+    try:
+        brief = load_brief(path)
+    except SopgenError as exc:
+        fail(exc)
+    typer.echo(f"{path}: ok ({brief.profile}, {brief.language}, {brief.format})")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from sopgen.errors import BriefError
+from sopgen.errors import BriefError, SopgenError
 from sopgen.schema import Brief, load_profile
 from sopgen.yamlio import load_yaml_model
 
@@ -19,13 +20,26 @@ def load_brief(path: str | Path) -> Brief:
     >>> load_brief(p).format
     'step-by-step'
     """
-    path = Path(path)
-    brief = load_yaml_model(path, Brief, BriefError)
+    return load_yaml_model(Path(path), Brief, BriefError, hint=SCHEMA_HINT, check=_profile_exists)
+
+
+SCHEMA_HINT = "`sopgen brief schema` prints every field a brief takes, with its type and default"
+
+
+def _profile_exists(data: dict[str, Any]) -> list[tuple[list[int | str], str]]:
+    name = data.get("profile", "basic")
     try:
-        load_profile(brief.profile)
-    except Exception as exc:
-        raise BriefError(str(exc), path=path) from None
-    return brief
+        load_profile(str(name))
+    except SopgenError as exc:
+        return [(["profile"], f"{exc.message} ({exc.hint})" if exc.hint else exc.message)]
+    return []
+
+
+def brief_json_schema() -> str:
+    """JSON Schema of the brief file format, for editors and validators."""
+    import json
+
+    return json.dumps(Brief.model_json_schema(), indent=2, ensure_ascii=False)
 
 
 def brief_hash(brief: Brief) -> str:

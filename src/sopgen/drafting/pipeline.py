@@ -257,6 +257,7 @@ def assemble(state: DraftState) -> DraftState:
     state.sop = SOP(title=state.brief.title, language=state.brief.language, profile=state.profile.name,
                     format=state.brief.format, engine=state.engine.engine, model=state.engine.model,
                     brief_hash=brief_hash(state.brief), sections=state.sections, sources=citations,
+                    author=state.brief.author, owner=state.brief.owner, version=state.brief.version,
                     outline_written_by=state.outline_written_by,
                     untrusted_source_text=[f.model_dump() for f in state.sources.flagged],
                     selection=state.selection.front_matter(), grounding=state.grounding)

@@ -22,13 +22,19 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
-from sopgen.index.bm25 import BM25, expand_query
+from sopgen.index.bm25 import BM25, expand_query, translate_query
 from sopgen.index.embeddings import embedding_name
 from sopgen.index.store import open_collection
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 15  # small k: the top of each list counts most
 BM25_WEIGHT = 0.5  # lexical evidence breaks ties; it must not drown the other languages' dense lists
+# CSLS hubness correction of document centroids: tuned on the realdocs tune split (MRR 0.737 -> 0.763, recall
+# unchanged; 1.0 cost same-language recall). The same correction on chunks cost same-language recall too.
+HUB_WEIGHT, HUB_K, HUB_SAMPLE = 0.5, 10, 4000
+# Each language's text is also compared with the query translated into it word by word (the glossary); the
+# better similarity counts. Tune split: recall@5 0.865 -> 0.879 (max and mean tied).
+QUERY_TRANSLATION = True
 DOC_WEIGHT = 1.0  # a chunk's share of its document's rank (centroid and title/heading lists)
 STUB_CHUNK_WORDS, STUB_DOC_WORDS = 6, 60  # a chunk or a whole document this short is a stub: ranked down
 STUB_FACTOR = 0.5
@@ -96,6 +102,7 @@ class Searcher:
         centroids = np.zeros((n_docs, dim), dtype=np.float32)
         np.add.at(centroids, self.chunk_doc, self.matrix)
         self.doc_matrix = _normalise(centroids)
+        self.doc_hub = self._hubness(self.doc_matrix, self.chunk_doc, np.arange(n_docs))
         self.doc_language = np.array([""] * n_docs, dtype=object)
         cards: list[list[str]] = [[] for _ in range(n_docs)]
         for i, m in enumerate(self.metas):
@@ -108,6 +115,24 @@ class Searcher:
                 cards[d].append(heading)
         self.doc_cards = [" \n".join(c) for c in cards]
         self._docs_ready = True
+
+    def _hubness(self, vectors: np.ndarray, owner: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """Each vector's mean similarity to its nearest chunks of other documents (CSLS, Conneau et al. 2018).
+
+        A long, general document's centroid sits close to everything and comes first for unrelated
+        questions (a hub); subtracting this term ranks it by how much closer it is to the query than to
+        the rest of the collection. The reference chunks are a fixed sample, so the cost stays bounded."""
+        if not HUB_WEIGHT or not len(vectors) or not len(self.matrix):
+            return np.zeros(len(vectors), dtype=np.float32)
+        rng = np.random.default_rng(0)
+        sample = np.sort(rng.choice(len(self.matrix), size=min(len(self.matrix), HUB_SAMPLE), replace=False))
+        out = np.zeros(len(vectors), dtype=np.float32)
+        for start in range(0, len(vectors), 512):
+            sims = vectors[start : start + 512] @ self.matrix[sample].T
+            sims[owner[sample][None, :] == own[start : start + 512, None]] = -1.0  # not its own chunks
+            k = min(HUB_K, sims.shape[1])
+            out[start : start + 512] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+        return out
 
     @property
     def bm25(self) -> BM25:
@@ -152,6 +177,31 @@ class Searcher:
         top = candidates[np.argsort(-scores[candidates], kind="stable")[:depth]]
         out[top] += weight / (RRF_K + np.arange(1, len(top) + 1))
 
+    def _translated_sims(self, query: str, q: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Chunk and document similarities where each language's text is also compared with the query
+        translated into that language word by word (the glossary): the better of the two counts."""
+        if not QUERY_TRANSLATION or len(self.languages) < 2:
+            return None
+        from sopgen.documents.language import detect_language
+
+        own = detect_language(query)
+        self._prepare_docs()
+        chunk_sims, doc_sims = sims.copy(), self.doc_matrix @ q
+        changed = False
+        for lang in self.languages:
+            if lang == own:
+                continue
+            text = translate_query(query, lang)
+            if text is None:
+                continue
+            qt = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            sel = self.chunk_language == lang
+            dsel = self.doc_language == lang
+            chunk_sims[sel] = np.maximum(chunk_sims[sel], self.matrix[sel] @ qt)
+            doc_sims[dsel] = np.maximum(doc_sims[dsel], self.doc_matrix[dsel] @ qt)
+            changed = True
+        return (chunk_sims, doc_sims) if changed else None
+
     def document_chunks(self, path: str, section: str | None = None) -> list[SearchResult]:
         """Every chunk of one document (optionally one section id), in line order."""
         out = []
@@ -174,7 +224,7 @@ class Searcher:
         self._prepare_docs()
         q = np.asarray(vector if vector is not None else self.embeddings.embed_query(query), dtype=np.float32)
         fused = np.zeros(len(self.doc_paths), dtype=np.float32)
-        doc_sims = self.doc_matrix @ q
+        doc_sims = self.doc_matrix @ q - HUB_WEIGHT * self.doc_hub
         for lang in self.languages:
             self._rrf(doc_sims, self.doc_language == lang, len(self.doc_paths), 1.0, fused)
         card = self.doc_bm25.scores(expand_query(query))
@@ -193,6 +243,11 @@ class Searcher:
         if mode != "bm25":
             q = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
             sims = self.matrix @ q
+            translated = self._translated_sims(query, q, sims) if mode == "hybrid" and language is None else None
+            if translated is not None:
+                sims, doc_translated = translated
+            else:
+                doc_translated = None
             per_language = mode == "hybrid" and language is None and len(self.languages) > 1
             if per_language and DENSE_FUSION == "z":
                 self._rrf(self._per_language_z(sims, self.chunk_language), mask, depth, 1.0, fused)
@@ -202,7 +257,7 @@ class Searcher:
             if mode == "hybrid":
                 self._prepare_docs()
                 doc_fused = np.zeros(len(self.doc_paths), dtype=np.float32)
-                doc_sims = self.doc_matrix @ q
+                doc_sims = (self.doc_matrix @ q if doc_translated is None else doc_translated) - HUB_WEIGHT * self.doc_hub
                 if per_language and DENSE_FUSION == "z":
                     self._rrf(self._per_language_z(doc_sims, self.doc_language), np.ones(len(self.doc_paths), bool),
                               depth, 1.0, doc_fused)

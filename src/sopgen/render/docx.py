@@ -23,8 +23,16 @@ def render_docx(sop: SOP, path: str | Path) -> Path:
     import docx
 
     document = docx.Document()
-    document.core_properties.title = sop.title
-    document.core_properties.comments = f"engine: {sop.engine}; model: {sop.model or '-'}; profile: {sop.profile}"
+    props = document.core_properties
+    props.title = sop.title
+    props.author = props.last_modified_by = sop.author or ""  # python-docx would say "python-docx"
+    props.version = sop.version
+    props.revision = 1
+    props.subject = f"Standard Operating Procedure ({sop.profile})"
+    props.category = "Standard Operating Procedure"
+    props.language = sop.language
+    props.keywords = f"SOP, {sop.profile}"
+    props.comments = f"drafted by sopgen; engine: {sop.engine}; model: {sop.model or '-'}; brief: {sop.brief_hash}"
     document.add_heading(sop.title, level=0)
     meta = document.add_paragraph()
     meta.add_run(f"engine: {sop.engine}" + (f", model: {sop.model}" if sop.model else "") + f", profile: "

@@ -70,6 +70,9 @@ class Brief(_Model):
     regulations: list[str] = Field(default_factory=list)
     source_language: str | None = Field(None, description="Only retrieve documents in this language.")
     source_path: str | None = Field(None, description="Only retrieve documents whose path matches this glob.")
+    author: str | None = Field(None, description="Who writes the SOP: the author of the DOCX/PDF and front matter.")
+    owner: str | None = Field(None, description="The role or person who keeps the SOP current (front matter).")
+    version: str = Field("0.1", max_length=20, description="Document version (a draft starts at 0.1).")
 
     @field_validator("roles", "constraints", "regulations", mode="before")
     @classmethod
@@ -114,6 +117,9 @@ class SOP(_Model):
     engine: str = Field(description="Which engine wrote it: offline, openai, openai-compatible, local.")
     model: str | None = None
     brief_hash: str | None = None
+    author: str | None = None
+    owner: str | None = None
+    version: str = "0.1"
     sections: list[Section]
     sources: list[Citation] = Field(default_factory=list)
     check_summary: dict[str, int] = Field(default_factory=dict)
