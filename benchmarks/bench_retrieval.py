@@ -118,9 +118,14 @@ def realdocs(store: str, emb: object, build: bool) -> None:
              evaluate(searcher, part, by_name=True))
     second = ROOT / "benchmarks/retrieval/realdocs_queries_b.yaml"
     if second.is_file():
-        part = yaml.safe_load(second.read_text(encoding="utf-8"))["queries"]
-        show(f"realdocs, set B ({len(part)} cross-lingual queries by a second blind helper; never tuned on)",
-             evaluate(searcher, part, by_name=True))
+        extra = yaml.safe_load(second.read_text(encoding="utf-8"))["queries"]
+        for split in ("tune", "holdout"):
+            part = [q for q in extra if q["split"] == split]
+            show(f"realdocs, set B {split} half ({len(part)} cross-lingual queries by a second blind helper)",
+                 evaluate(searcher, part, by_name=True))
+        for split in ("tune", "holdout"):
+            part = [q for q in queries + extra if q["split"] == split]
+            show(f"realdocs, sets A+B {split} ({len(part)} queries)", evaluate(searcher, part, by_name=True))
 
 
 def main() -> None:

@@ -122,8 +122,8 @@ def translate_query(query: str, language: str) -> str | None:
     A multilingual embedding model matches a half-translated query to text in that language better than
     the original: the shared domain words now agree.
 
-    >>> translate_query("protective measures when soldering", "de")
-    'protective measures when Löten'
+    >>> translate_query("who declares a major incident", "ru")
+    'who declares a крупный инцидент'
     """
     index, concepts = _concepts()
     if not index:
