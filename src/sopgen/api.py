@@ -153,7 +153,7 @@ __all__ = [
 
 
 def save(sop: SOP, path: str | Path, format: str | None = None) -> Path:
-    """Write a draft to Markdown, DOCX or HTML, chosen by `format` or the file's extension.
+    """Write a draft to Markdown, DOCX, HTML or PDF, chosen by `format` or the file's extension.
 
     >>> import tempfile, pathlib
     >>> brief = Brief(title="Reset a password", goal="Unlock the user.", scope="Service desk", audience="agents")
@@ -161,17 +161,6 @@ def save(sop: SOP, path: str | Path, format: str | None = None) -> Path:
     >>> out.suffix, out.stat().st_size > 0
     ('.docx', True)
     """
-    from sopgen.errors import SopgenError
-    from sopgen.render import output_format, render_docx, render_html, render_markdown
+    from sopgen.render import write_sop
 
-    target = Path(path)
-    chosen = output_format(str(target), format)
-    if chosen is None:
-        raise SopgenError(f"cannot tell the format from '{target.suffix or '(no extension)'}'", path=target,
-                          hint="pass format='md', 'docx' or 'html', or use one of those extensions")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if chosen == "docx":
-        render_docx(sop, target)
-    else:
-        target.write_text(render_html(sop) if chosen == "html" else render_markdown(sop), encoding="utf-8")
-    return target
+    return write_sop(sop, path, format)

@@ -303,9 +303,9 @@ def test_draft_output_format_comes_from_format_or_a_known_extension(tmp_path: Pa
     from sopgen.cli import app
 
     brief = ROOT / "corpora/briefs/hotline.yaml"
-    result = CliRunner().invoke(app, ["draft", "--brief", str(brief), "--no-index", "-o", str(tmp_path / "out.pdf")])
-    assert result.exit_code == 2 and "cannot tell the format from '.pdf'" in result.output
-    assert not (tmp_path / "out.pdf").exists()
+    result = CliRunner().invoke(app, ["draft", "--brief", str(brief), "--no-index", "-o", str(tmp_path / "out.odt")])
+    assert result.exit_code == 2 and "cannot tell the format from '.odt'" in result.output
+    assert not (tmp_path / "out.odt").exists()
     ok = CliRunner().invoke(app, ["draft", "--brief", str(brief), "--no-index", "-o", str(tmp_path / "out.html")])
     assert ok.exit_code == 0 and (tmp_path / "out.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

@@ -60,18 +60,22 @@ def load_settings(**overrides: object) -> Settings:
     return load(**overrides)
 
 
-def write_output(text: str, output: Path | None, encoding: str = "utf-8") -> None:
+def write_output(text: str | bytes, output: Path | None, encoding: str = "utf-8") -> None:
     """Print, or write a report file (its folder created); an unwritable place is a usage error naming it.
 
     The file is written next to its final name and renamed, so an interrupted run never leaves half a report.
     """
     if output is None:
+        text = text.decode(encoding) if isinstance(text, bytes) else text
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(f".{output.name}.partial")
-        partial.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+        if isinstance(text, bytes):
+            partial.write_bytes(text)
+        else:
+            partial.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
         os.replace(partial, output)
     except OSError as exc:
         fail(f"{output}: cannot write the output: {exc.strerror or exc} (choose another --output)")

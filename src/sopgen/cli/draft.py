@@ -47,7 +47,7 @@ def outline_cmd(
 def draft_cmd(
     brief: Annotated[Path, typer.Option("--brief", "-b", help="Brief YAML file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the SOP.")] = Path("sop.md"),
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md | docx | html (default: from --output)")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md | docx | html | pdf (default: from --output)")] = None,
     store: StoreOpt = None,
     engine: EngineOpt = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, help="Sections drafted at once.")] = None,
@@ -67,15 +67,12 @@ def draft_cmd(
       sopgen draft --brief corpora/briefs/reklamation.yaml -o out/reklamation.docx
     """
     from sopgen.drafting import draft_sop
-    from sopgen.render import output_format, render_docx, render_html, render_markdown
+    from sopgen.render import FORMATS, output_format, write_sop
 
-    chosen = output_format(str(output), fmt)
-    if chosen is None and fmt is None:
-        fail(f"{output}: cannot tell the format from '{output.suffix or '(no extension)'}'; use --format md|docx|html "
-             "or an output name ending in .md, .docx or .html")
-    fmt = chosen or fmt
-    if fmt not in ("md", "docx", "html"):
-        fail(f"--format must be md, docx or html, not '{fmt}'")
+    if output_format(str(output), fmt) is None:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'" if fmt is not None else
+             f"{output}: cannot tell the format from '{output.suffix or '(no extension)'}'; use --format "
+             "md|docx|html|pdf or an output name ending in .md, .docx, .html or .pdf")
     parts = output.with_name(output.name + ".parts")
 
     def progress(section: str, outcome: str) -> None:
@@ -89,13 +86,10 @@ def draft_cmd(
         fail(exc, ExitCode.FINDINGS)
     except SopgenError as exc:
         fail(exc)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "docx":
-        render_docx(sop, output)
-    elif fmt == "html":
-        output.write_text(render_html(sop), encoding="utf-8")
-    else:
-        output.write_text(render_markdown(sop), encoding="utf-8")
+    try:
+        write_sop(sop, output, fmt)
+    except SopgenError as exc:
+        fail(exc)
     for old in parts.glob("*.json"):
         old.unlink()
     parts.rmdir()

@@ -32,19 +32,20 @@ from sopgen.cli.app import (
     with_limits,
     write_output,
 )
+from sopgen.errors import SopgenError
 
 if TYPE_CHECKING:
     from sopgen.checks.findings import DocumentReport
     from sopgen.documents.walk import Skipped
 
-FORMATS = ("text", "json", "csv", "html", "sarif")
+FORMATS = ("text", "json", "csv", "html", "sarif", "pdf")
 
 
 @app.command("gaps")
 def gaps_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or .yaml path.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | html | sarif | a plugin exporter")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | html | sarif | pdf | a plugin exporter")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     jobs: JobsOpt = None,
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
@@ -116,7 +117,18 @@ def gaps_cmd(
         if bar is not None:
             bar.stop()
     report = use_baseline(report, baseline, write_baseline)
-    if fmt == "text":
+    if fmt == "pdf":
+        if output is None:
+            fail("--format pdf needs --output FILE.pdf (a PDF is not printed to the terminal)")
+        from sopgen.gaps.reports import render_pdf
+
+        try:
+            data = render_pdf(report)
+        except SopgenError as exc:
+            fail(exc)
+        write_output(data, output)
+        err_console.print(escape(f"wrote {output}"), highlight=False)
+    elif fmt == "text":
         console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
         render_table(report, console)
     else:

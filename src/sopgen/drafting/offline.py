@@ -226,7 +226,8 @@ def draft_section(section: OutlineSection, brief: Brief, profile: Profile, sourc
     elif sid == "revision_history":
         first = (_t(sid, "first", lang) or "").format(engine=ENGINE, count=_COUNT)
         body.append(f"| {labels['version']} | {labels['date']} | {labels['change']} | {labels['author']} |\n"
-                    f"|---|---|---|---|\n| 0.1 | {date.today().isoformat()} | {first} | sopgen |")
+                    f"|---|---|---|---|\n| {brief.version} | {date.today().isoformat()} | {first} | "
+                    f"{brief.author or 'sopgen'} |")
     elif sid == "approval":
         roles = texts()["sections"]["approval"]["roles"][lang]
         rows = [f"| {labels['role']} | {labels['name']} | {labels['signature']} | {labels['date']} |", "|---|---|---|---|"]

@@ -68,6 +68,35 @@ def render_table(report: Report, console: Console, top: int = 20) -> None:
         console.print(f"[red]{report.summary.failed} document(s) could not be read[/]")
 
 
+def render_pdf(report: Report) -> bytes:
+    """The gap report as a landscape A4 PDF: worst documents first, then the most-missing sections."""
+    from sopgen.render.pdf import PdfPage
+
+    title = f"sopgen gap report ({report.profile})"
+    page = PdfPage(title, landscape=True)
+    page.heading(title, 1)
+    s = report.summary
+    overdue = sum(1 for d in report.documents if d.review_overdue)
+    unowned = sum(1 for d in report.documents if d.error is None and not d.owner)
+    page.paragraph(f"{s.documents} documents, {s.failed} could not be read; {overdue} past their review date, "
+                   f"{unowned} name no owner or approver.", muted=True)
+    if s.missing_by_section:
+        ranking = sorted(s.missing_by_section.items(), key=lambda kv: -kv[1])
+        page.paragraph("**Most missing:** " + ", ".join(f"{k} ({v})" for k, v in ranking))
+    rows = [["document", "lang", "score", "missing", "weak", "findings", "owner", "review due"]]
+    docs = sorted(report.documents, key=lambda d: (d.error is None, d.score if d.score is not None else -1))
+    for d in docs:
+        if d.error:
+            rows.append([d.path, "", "-", d.error, "", "", "", ""])
+            continue
+        rows.append([d.path, d.language or "", str(d.score), ", ".join(x.id for x in d.sections if x.status == "missing"),
+                     ", ".join(x.id for x in d.sections if x.status == "weak"), str(len(d.findings)),
+                     d.owner or "none", (d.review_due.isoformat() + (" (overdue)" if d.review_overdue else ""))
+                     if d.review_due else ""])
+    page.table(rows, widths=(62, 10, 11, 70, 36, 14, 34, 30), size=8)
+    return page.bytes()
+
+
 def render_html(report: Report) -> str:
     """One self-contained page: heatmap (documents x sections), filters, sorting, per-document findings."""
     page = _TEMPLATE.replace("__TITLE__", html.escape(f"sopgen gap report ({report.profile})"))
