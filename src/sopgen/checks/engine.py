@@ -108,8 +108,16 @@ def make_finding(ctx: Context, rule: CompiledRule, start: int, end: int, **fmt: 
     return Finding(
         rule=rule.id, category=rule.spec.category, severity=rule.spec.severity, line=line, column=column,
         end_line=end_line, end_column=end_column, text=text, message=rule.spec.message.format(**values),
-        suggestion=rule.spec.suggestion.format(**values),
+        suggestion=rule.spec.suggestion.format(**values), fix=_fix(rule, text),
     )
+
+
+def _fix(rule: CompiledRule, text: str) -> str | None:
+    """The rule's replacement for the matched text, in the text's capitalisation."""
+    fix = rule.spec.fixes.get(" ".join(text.lower().split())) if rule.spec.fixes else None
+    if fix is None:
+        return None
+    return fix[:1].upper() + fix[1:] if text[:1].isupper() else fix
 
 
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:

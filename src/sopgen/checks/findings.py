@@ -26,6 +26,7 @@ class Finding(BaseModel):
     text: str
     message: str
     suggestion: str
+    fix: str | None = Field(None, description="Replacement for `text` that an editor offers as a quick fix.")
     fingerprint: str | None = Field(None, description="Stable across moved lines; what a baseline records.")
     baseline: Literal["new", "unchanged"] | None = Field(None, description="Set when a baseline was applied.")
 

@@ -46,6 +46,8 @@ class RuleSpec(BaseModel):
                               "for dates written in words (review-overdue).")
     forms: dict[str, list[str]] = Field(default_factory=dict, description="Verbal forms by strength: "
                                         "requirement, recommendation, permission, possibility (requirement-strength).")
+    fixes: dict[str, str] = Field(default_factory=dict, description="Matched text (lower case) -> the text an "
+                                  "editor's quick fix puts in its place ('should' -> 'must').")
     raw_text: bool = Field(False, description="Match `patterns` on the text as written (URLs, code and markup "
                                               "included), not on the masked prose.")
 

@@ -45,3 +45,17 @@ def serve_cmd(
               origins=allow_origin or [], limits=load_settings().limits)
     except SopgenError as exc:
         fail(exc)
+
+
+@app.command("lsp")
+def lsp_cmd() -> None:
+    """Run the language server on stdin/stdout: diagnostics as you type, quick fixes (needs sopgen[lsp]).
+
+    Editors start it themselves; for example in Neovim:
+    vim.lsp.start({name = "sopgen", cmd = {"sopgen", "lsp"}, root_dir = vim.fn.getcwd()})
+    """
+    try:
+        from sopgen.integrations.lsp import serve_stdio
+    except ImportError as exc:
+        fail(f"the language server needs pygls ({exc.name} is missing): pip install 'sopgen[lsp]'")
+    serve_stdio()
