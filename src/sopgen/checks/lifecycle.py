@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
@@ -36,8 +38,16 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@cache
+def _month_regex(months: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(stem) for stem in months)
+    return re.compile(rf"(?:(?<!\d)(\d{{1,2}})\.?\s+)?\b({names})[^\W\d]*\.?,?\s+(\d{{4}})(?!\d)", re.I)
+
+
 def find_dates(text: str, months: list[str], language: str) -> Iterator[Dated]:
     """Every date in `text` with its span; ambiguous 1/3/2024 is day-first except in English."""
+    if not _YEAR.search(text):
+        return  # no four-digit year, no date (most lines)
     for m in _ISO.finditer(text):
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
         if d:
@@ -53,9 +63,7 @@ def find_dates(text: str, months: list[str], language: str) -> Iterator[Dated]:
         if d:
             yield Dated(d, m.start(), m.end())
     if months:
-        names = "|".join(re.escape(stem) for stem in months)
-        words = re.compile(rf"(?:(?<!\d)(\d{{1,2}})\.?\s+)?\b({names})[^\W\d]*\.?,?\s+(\d{{4}})(?!\d)", re.I)
-        for m in words.finditer(text):
+        for m in _month_regex(tuple(months)).finditer(text):
             month = next(i for i, stem in enumerate(months, start=1) if m.group(2).lower() == stem.lower())
             d = _safe(int(m.group(3)), month, int(m.group(1) or 1))
             if d:
@@ -88,15 +96,26 @@ def last_revision(text: str, starts: list[int], lines: set[int], months: list[st
     for m in _FRONT_DATE.finditer(head):
         offset = 4 + m.start(1)
         candidates += [Dated(d.day, offset + d.start, offset + d.end) for d in find_dates(m.group(1), months, language)]
-    for line in sorted(lines):
-        if line > len(starts):
-            break
-        start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(text)
+    for first, last in _runs(sorted(n for n in lines if 0 < n <= len(starts))):
+        start = starts[first - 1]
+        end = starts[last] - 1 if last < len(starts) else len(text)
         chunk = text[start:end]
         candidates += [Dated(d.day, start + d.start, start + d.end) for d in find_dates(chunk, months, language)]
     past = [d for d in candidates if d.day <= today]
     return max(past, key=lambda d: (d.day, -d.start)) if past else None
+
+
+def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive line numbers as (first, last) ranges: one regex pass per section, not per line."""
+    if not numbers:
+        return
+    first = previous = numbers[0]
+    for n in numbers[1:]:
+        if n != previous + 1:
+            yield first, previous
+            first = n
+        previous = n
+    yield first, previous
 
 
 def owner(text: str, labels: re.Pattern[str] | None) -> str | None:

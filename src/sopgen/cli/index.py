@@ -142,8 +142,10 @@ def search_cmd(
     path: Annotated[str | None, typer.Option("--path", help="Only documents whose path matches this glob.")] = None,
     group: Annotated[bool, typer.Option("--group", help="At most one result per document.")] = False,
     mode: Annotated[str, typer.Option("--mode", help="hybrid | dense | bm25")] = "hybrid",
+    no_daemon: Annotated[bool, typer.Option("--no-daemon", help="Search in this process even when "
+                                                                "`sopgen serve` runs.")] = False,
 ) -> None:
-    """Search the index: dense + BM25 hybrid, cross-lingual.
+    """Search the index: dense + BM25 hybrid, cross-lingual. Warm (fast) while `sopgen serve` runs.
 
     Examples:
 
@@ -161,27 +163,34 @@ def search_cmd(
         fail(f"--language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}")
     try:
         settings = _settings(store, collection)
-        from sopgen.index.search import Searcher
+        from sopgen.index.daemon import ask
 
-        searcher = Searcher(settings.store, make_default_embeddings(settings), settings.collection)
-        hits = searcher.search(query, k, language=language, section=section, path_glob=path, group=group,
-                               mode=mode)  # type: ignore[arg-type]
+        # a running `sopgen serve` has the model and the index open: ask it first (the warm path)
+        hits = None if no_daemon else ask(settings.store, settings.collection, {
+            "query": query, "k": k, "language": language, "section": section, "path": path, "group": group,
+            "mode": mode})
+        if hits is None:
+            from sopgen.index.search import Searcher, best_passage
+
+            searcher = Searcher(settings.store, make_default_embeddings(settings), settings.collection)
+            hits = [{**h.model_dump(mode="json"), "passage": best_passage(h.text, query)}
+                    for h in searcher.search(query, k, language=language, section=section, path_glob=path,
+                                             group=group, mode=mode)]  # type: ignore[arg-type]
     except SopgenError as exc:
         fail(exc)
     if fmt == "json":
-        typer.echo(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([{k: v for k, v in h.items() if k != "passage"} for h in hits], ensure_ascii=False,
+                              indent=2))
         return
     from rich.table import Table
-
-    from sopgen.index.search import best_passage
 
     table = Table(title=escape(f"search: {query}"))
     for col in ("score", "document", "line", "heading"):
         table.add_column(col, overflow="fold")
     table.add_column("matching passage", overflow="fold", ratio=3)
     for h in hits:
-        table.add_row(f"{h.score:.4f}", escape(h.path), str(h.line), escape(h.heading or ""),
-                      escape(best_passage(h.text, query)))
+        table.add_row(f"{h['score']:.4f}", escape(h["path"]), str(h["line"]), escape(h.get("heading") or ""),
+                      escape(h["passage"]))
     Console(width=160).print(table)
 
 

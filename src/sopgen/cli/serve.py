@@ -24,16 +24,22 @@ def serve_cmd(
     allow_origin: Annotated[list[str] | None, typer.Option("--allow-origin",
                                                            help="Browser Origin allowed over --http (repeatable).")] = None,
 ) -> None:
-    """Serve sopgen's tools (search, outline, draft, check, gaps) and profiles over MCP.
+    """Keep the index warm for `sopgen search` (default), or serve sopgen's tools over MCP (--mcp).
+
+    Without --mcp, a resident search process keeps the embedding model and the index open and answers
+    `sopgen search` over a private Unix socket; stop it with Ctrl-C.
 
     Examples:
+
+      sopgen serve --store .sopgen/index
 
       sopgen serve --mcp
 
       sopgen serve --mcp --http --port 8765
     """
     if not mcp:
-        fail("say which server: --mcp")
+        _search_daemon(store)
+        return
     if token is not None and not token.strip():
         fail("--token must not be empty (an empty token would let every request in)")
     if not root.is_dir():
@@ -45,6 +51,35 @@ def serve_cmd(
               origins=allow_origin or [], limits=load_settings().limits)
     except SopgenError as exc:
         fail(exc)
+
+
+def _search_daemon(store: str | None) -> None:
+    from sopgen.cli.app import err_console
+    from sopgen.index.daemon import serve
+
+    try:
+        settings = load_settings(store=store)
+
+        def open_searcher() -> object:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            from sopgen.index.embeddings import make_embeddings
+            from sopgen.index.search import Searcher
+
+            # chromadb keeps one client per path per process; after a re-index by another process it must
+            # be dropped, or it answers from its stale segment state
+            SharedSystemClient.clear_system_cache()
+            searcher = Searcher(settings.store, make_embeddings(settings.embedding, api_key=settings.api_key(),
+                                                                base_url=settings.base_url), settings.collection)
+            searcher.search("warm-up", 1)  # loads the model, the vectors and the BM25 tables now, not on the first query
+            return searcher
+
+        serve(settings.store, settings.collection, open_searcher,
+              ready=lambda path: err_console.print(f"search daemon ready for {settings.store} on {path} "
+                                                   "(Ctrl-C stops it)", highlight=False, soft_wrap=True),
+              log=lambda line: err_console.print(line, highlight=False, soft_wrap=True))
+    except (SopgenError, OSError) as exc:
+        fail(str(exc))
 
 
 @app.command("lsp")
