@@ -64,6 +64,11 @@ def other_language(text: str) -> str | None:
     return lang if best >= max(4, 2 * own) and best >= len(words) * 0.08 else None
 
 
+def looks_german(text: str) -> bool:
+    """A cheap guess for short Latin-script texts such as queries: any German function word or letter."""
+    return _GERMAN_HINTS.search(text) is not None
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """'en', 'de' or 'ru' (sopgen's rule languages), decided on the first ~5,000 characters."""
     sample = text[:5000]

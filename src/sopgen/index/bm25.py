@@ -6,10 +6,14 @@ and Russian forms meet; identifiers such as FRM-QA-017 are also kept whole.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import re
 from collections import Counter, defaultdict
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -53,41 +57,85 @@ class BM25:
 
 _GLOSS_WORD = re.compile(r"[^\W\d_][\w-]*")
 _GLOSS_LANGS = ("en", "de", "ru")
+_KEYS_VERSION = 1  # bump when _forms changes
 EXPANSION_TERMS = 3  # per language and concept: the most common words only, or the query drowns
 
 
 @cache
-def _lemma(word: str) -> str:
+def _lemma(word: str, latin: tuple[str, ...] = ("de", "en")) -> str:
     import simplemma
 
     low = word.lower().replace("ё", "е")
-    lang = "ru" if any("\u0400" <= c <= "\u04ff" for c in low) else ("de", "en")
+    lang = "ru" if any("\u0400" <= c <= "\u04ff" for c in low) else latin
     return str(simplemma.lemmatize(low, lang=lang)).lower().replace("ё", "е")
 
 
-def _forms(text: str) -> list[tuple[str, ...]]:
+def _forms(text: str, query: bool = False) -> list[tuple[str, ...]]:
     """The words of `text` as written (lower-cased) and as lemmas: a lemmatiser that errs on one form
-    (simplemma reads 'пайка' as 'паёк') still meets the other."""
+    (simplemma reads 'пайка' as 'паёк') still meets the other.
+
+    A query's Latin words are lemmatised in the query's own language only: loading simplemma's German
+    dictionary for an English question cost a cold search 0.8 s."""
     words = [w.lower().replace("ё", "е") for w in _GLOSS_WORD.findall(text)]
-    return [tuple(words), tuple(_lemma(w) for w in words)]
+    latin: tuple[str, ...] = ("de", "en")
+    if query:
+        from sopgen.documents.language import looks_german
+
+        latin = ("de",) if looks_german(text) else ("en",)  # py3langid's model would cost 0.4 s to load
+    return [tuple(words), tuple(_lemma(w, latin) for w in words)]
+
+
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sopgen"
+
+
+@cache
+def _glossary_data() -> tuple[list[dict[str, list[str]]], dict[str, list[tuple[str, ...]]]]:
+    """The glossary's concepts, and each of its words' keys (as written and as lemmas).
+
+    Lemmatising the glossary loads three simplemma dictionaries (about 3 s), which a cold `sopgen search`
+    should not pay every time: the keys are kept in the user's cache folder, under a name that changes
+    with the glossary and the simplemma version. A cache that cannot be read or written is rebuilt."""
+    from importlib import metadata, resources
+
+    path = resources.files("sopgen.index") / "data" / "glossary.yaml"
+    if not path.is_file():
+        return [], {}
+    text = path.read_text(encoding="utf-8")
+    concepts = [{lang: [str(w) for w in c.get(lang, [])] for lang in _GLOSS_LANGS}
+                for c in (fast_load(text) or {}).get("concepts", [])]
+    try:
+        version = metadata.version("simplemma")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    digest = hashlib.sha256(f"{text}\x00{version}\x00{_KEYS_VERSION}".encode()).hexdigest()[:16]
+    stored = _cache_home() / f"glossary-keys-{digest}.json"
+    try:
+        raw = json.loads(stored.read_text(encoding="utf-8"))
+        return concepts, {word: [tuple(k) for k in keys] for word, keys in raw.items()}
+    except (OSError, ValueError):
+        pass
+    keys = {word: sorted(set(_forms(word))) for concept in concepts for words in concept.values() for word in words}
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+        partial.replace(stored)
+    except OSError:
+        pass
+    return concepts, keys
 
 
 @cache
 def _glossary() -> dict[tuple[str, ...], list[str]]:
     """Lemmatised glossary term -> the other words of its concept, in every language."""
-    from importlib import resources
-
-
-    path = resources.files("sopgen.index") / "data" / "glossary.yaml"
-    if not path.is_file():
-        return {}
-    data = fast_load(path.read_text(encoding="utf-8")) or {}
+    concepts, keys = _glossary_data()
     index: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for concept in data.get("concepts", []):
+    for concept in concepts:
         expansion = [w for lang in _GLOSS_LANGS for w in concept.get(lang, [])[:EXPANSION_TERMS]]
         for lang in _GLOSS_LANGS:
             for word in concept.get(lang, []):
-                for key in set(_forms(str(word))):
+                for key in set(keys[word]):
                     if key and len(key) <= 2 and len("".join(key)) >= 3:
                         index[key].extend(w for w in expansion if w != word)
     return dict(index)
@@ -96,20 +144,14 @@ def _glossary() -> dict[tuple[str, ...], list[str]]:
 @cache
 def _concepts() -> tuple[dict[tuple[str, ...], int], list[dict[str, list[str]]]]:
     """Lemmatised glossary term -> concept number, and the concepts' words by language."""
-    from importlib import resources
-
-    path = resources.files("sopgen.index") / "data" / "glossary.yaml"
-    if not path.is_file():
-        return {}, []
-    concepts = [{lang: [str(w) for w in c.get(lang, [])] for lang in _GLOSS_LANGS}
-                for c in (fast_load(path.read_text(encoding="utf-8")) or {}).get("concepts", [])]
+    concepts, keys = _glossary_data()
     index: dict[tuple[str, ...], int] = {}
     for number, concept in enumerate(concepts):
         for words in concept.values():
             for word in words:
                 if any(c.isdigit() for c in word):
                     continue  # 'under 18' would otherwise be the key 'under'
-                for key in set(_forms(word)):
+                for key in keys[word]:
                     if key and len(key) <= 2 and len("".join(key)) >= 3:
                         index.setdefault(key, number)
     return index, concepts
@@ -129,7 +171,7 @@ def translate_query(query: str, language: str) -> str | None:
     if not index:
         return None
     words = _GLOSS_WORD.findall(query)
-    forms = _forms(query)
+    forms = _forms(query, query=True)
     out: list[str] = []
     changed = False
     i = 0
@@ -163,7 +205,7 @@ def expand_query(query: str) -> str:
     if not glossary:
         return query
     extra: list[str] = []
-    for words in _forms(query):
+    for words in _forms(query, query=True):
         for size in (2, 1):
             for i in range(len(words) - size + 1):
                 extra += glossary.get(words[i : i + size], [])
