@@ -31,8 +31,9 @@ def _settings(**overrides: Any) -> Settings:
 
 
 def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None, *, embedding: str | None = None,
-                 collection: str | None = None, progress: bool = False) -> IndexStats:
-    """Index documents (incremental) into a Chroma directory or server.
+                 collection: str | None = None, progress: bool = False, cluster: str | None = None) -> IndexStats:
+    """Index documents (incremental) into a Chroma directory or server; `cluster` (a Ray address) runs the
+    decoding, chunking and embedding as Ray tasks.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -46,7 +47,7 @@ def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None,
     bar = ProgressBar("index") if progress else None
     try:
         return _index_corpus(paths, settings.store, emb, collection=settings.collection,
-                             on_start=bar.start if bar else None,
+                             on_start=bar.start if bar else None, cluster=cluster, limits=settings.limits,
                              progress=(lambda path, outcome, chunks: bar.advance(path)) if bar else None)
     finally:
         if bar:
@@ -55,7 +56,8 @@ def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None,
 
 def analyze_gaps(paths: list[str | Path] | str | Path, profile: Profile | str = "full", *, jobs: int | None = None,
                  resume: bool = False, progress: bool = False, **kwargs: Any) -> Report:
-    """Gap analysis of files and folders (parallel); `progress=True` shows a bar (also in notebooks).
+    """Gap analysis of files and folders (parallel); `progress=True` shows a bar (also in notebooks);
+    `cluster="auto"` (or a Ray address) runs the checks as Ray tasks.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())

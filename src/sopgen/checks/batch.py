@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from sopgen.batch.limits import Limits
 from sopgen.batch.pool import BoundedPool
-from sopgen.checks.check import check_path
+from sopgen.checks.check import check_document, check_path
 from sopgen.checks.findings import DocumentReport
 from sopgen.config import RuleSettings
+from sopgen.documents.loaders import load_shipped, ship
+from sopgen.errors import SopgenError
 from sopgen.schema import Profile
 
 
@@ -22,8 +25,20 @@ def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings, limit
         return DocumentReport(path=shown, error=f"{shown}: internal error while analysing: {exc!r}")
 
 
+def _analyse_shipped(data: bytes | str, shown: str, profile: Profile, rules: RuleSettings,
+                     limits: Limits) -> DocumentReport:
+    """The cluster task: the same check as `_analyse`, on bytes the driver read."""
+    try:
+        return check_document(load_shipped(data, shown, limits), profile, rules)
+    except SopgenError as exc:
+        return DocumentReport(path=shown, error=str(exc))
+    except Exception as exc:
+        return DocumentReport(path=shown, error=f"{shown}: internal error while analysing: {exc!r}")
+
+
 def check_files(files: Iterable[tuple[str, str]], profile: Profile, rules: RuleSettings | None = None,
-                limits: Limits | None = None, jobs: int | None = None) -> Iterator[DocumentReport]:
+                limits: Limits | None = None, jobs: int | None = None,
+                cluster: str | None = None) -> Iterator[DocumentReport]:
     """Reports for (path, shown) pairs, in the order they finish; a runaway file becomes an error report.
 
     >>> import tempfile, pathlib
@@ -37,6 +52,14 @@ def check_files(files: Iterable[tuple[str, str]], profile: Profile, rules: RuleS
     if not items:
         return
     rules, limits = rules or RuleSettings(), limits or Limits()
+    if cluster is not None:
+        from sopgen.cluster import RayPool
+
+        shipped = ((shown, (ship(Path(path), shown, limits), shown, profile, rules, limits)) for path, shown in items)
+        for outcome in RayPool(_analyse_shipped, cluster, limits).imap_unordered(shipped):
+            yield outcome.result if outcome.error is None else \
+                DocumentReport(path=outcome.key, error=f"{outcome.key}: {outcome.error}")
+        return
     workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
     tasks = ((shown, (path, shown, profile, rules, limits)) for path, shown in items)
     with BoundedPool(_analyse, workers, limits) as pool:

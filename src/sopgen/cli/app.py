@@ -95,6 +95,9 @@ MemoryOpt = Annotated[int | None, typer.Option(
 MaxMbOpt = Annotated[float | None, typer.Option("--max-mb", min=0.001, help="Largest file in MB that is read (default 20).")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
 
+ClusterOpt = Annotated[str | None, typer.Option(
+    "--cluster", help="Run on a Ray cluster: auto, ray://HOST:PORT or the head's HOST:PORT (needs sopgen[ray]).")]
+
 # Baselines, shared by check and gaps: known findings stop counting towards --fail-on.
 BaselineOpt = Annotated[Path | None, typer.Option(
     "--baseline", help="Findings recorded in this file are known: only new ones count towards --fail-on.")]

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from sopgen.cli.app import (
     BaselineOpt,
+    ClusterOpt,
     ExitCode,
     FailOnOpt,
     JobsOpt,
@@ -52,6 +53,7 @@ def gaps_cmd(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse cached results of unchanged files.")] = False,
     fail_on: FailOnOpt = None,
+    cluster: ClusterOpt = None,
     language: LanguageOpt = None,
     baseline: BaselineOpt = None,
     write_baseline: WriteBaselineOpt = None,
@@ -69,6 +71,8 @@ def gaps_cmd(
       sopgen gaps legacy/ --profile full --format html --output gaps.html
 
       sopgen gaps share/ --format csv --output gaps.csv --jobs 2 --resume
+
+      sopgen gaps share/ --format json --output gaps.json --cluster ray://head:10001 --resume
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -112,7 +116,7 @@ def gaps_cmd(
     try:
         report = analyze_gaps(paths, prof, jobs=jobs, resume=resume, cache_dir=settings.cache_dir, include=include,
                               exclude=exclude, rules=settings.checks, progress=on_done, on_start=on_start,
-                              limits=settings.limits)
+                              limits=settings.limits, cluster=cluster)
     finally:
         if bar is not None:
             bar.stop()

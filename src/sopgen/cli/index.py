@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sopgen.cli.app import (
+    ClusterOpt,
     ExitCode,
     JobsOpt,
     MaxMbOpt,
@@ -54,6 +55,7 @@ def index_cmd(
     include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
     jobs: JobsOpt = None,
+    cluster: ClusterOpt = None,
     timeout: TimeoutOpt = None,
     memory_mb: MemoryOpt = None,
     max_mb: MaxMbOpt = None,
@@ -109,7 +111,8 @@ def index_cmd(
             result = index_corpus(paths, settings.store, embeddings, collection=settings.collection,
                                   include=include, exclude=exclude, progress=on_file, on_start=on_start,
                                   limits=settings.limits, cache_dir=settings.cache_dir, jobs=jobs,
-                                  on_wait=lambda message: err_console.print(message, highlight=False))
+                                  on_wait=lambda message: err_console.print(message, highlight=False),
+                                  cluster=cluster)
         finally:
             if bar is not None:
                 bar.stop()

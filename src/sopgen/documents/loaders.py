@@ -121,6 +121,29 @@ def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT, displ
     return load_bytes(data, fmt, shown, limits=limits)
 
 
+def load_shipped(data: bytes | str, name: str, limits: Limits | None = None) -> Document:
+    """A document whose bytes were read elsewhere (a cluster driver): the format from `name`'s extension.
+
+    `data` is the file's bytes, or the message of the error reading them raised (re-raised here, so the
+    document becomes an error entry on the worker as it would locally)."""
+    if isinstance(data, str):
+        raise DocumentError(data)
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        return load_document(name, display_path=name, limits=limits)  # a plugin format: read where it runs
+    if not data.strip():
+        raise DocumentError("file is empty", path=name, hint="nothing to analyse")
+    return load_bytes(data, EXTENSIONS[suffix], name, limits=limits)
+
+
+def ship(path: Path, shown: str, limits: Limits) -> bytes | str:
+    """The bytes `load_shipped` takes: the file read within its size budget, or the error as text."""
+    try:
+        return read_bounded(path, limits.max_bytes, shown)
+    except DocumentError as exc:
+        return str(exc)
+
+
 def load_bytes(data: bytes, fmt: DocFormat, path: str, *, limits: Limits | None = None) -> Document:
     """Build a Document from raw bytes of a known format."""
     digest = hashlib.sha256(data).hexdigest()

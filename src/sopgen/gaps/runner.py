@@ -39,6 +39,7 @@ def analyze_gaps(
     on_start: Callable[[int, list[Skipped]], None] | None = None,
     limits: Limits | None = None,
     root: str | None = None,
+    cluster: str | None = None,
 ) -> Report:
     """Analyse every supported document under `paths` against a profile.
 
@@ -47,6 +48,8 @@ def analyze_gaps(
     >>> _ = (d / "a.md").write_text("# Purpose\\nKeep backups.\\n# Procedure\\n1. Run it.\\n")
     >>> analyze_gaps([d], "basic", jobs=1).summary.documents
     1
+
+    `cluster` (a Ray address) runs the checks as Ray tasks; the report is the same as a local run's.
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     rules = rules or RuleSettings()
@@ -82,7 +85,7 @@ def analyze_gaps(
                 progress(report, False)
 
         by_shown = {t.shown: (t, key) for t, key in todo}
-        for report in check_files([(str(t.path), t.shown) for t, _ in todo], profile, rules, limits, jobs):
+        for report in check_files([(str(t.path), t.shown) for t, _ in todo], profile, rules, limits, jobs, cluster):
             t, key = by_shown[report.path]
             finish(t, key, report)
     finally:

@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from sopgen.batch.limits import Limits
 from sopgen.batch.pool import BoundedPool
 from sopgen.documents import load_document
-from sopgen.documents.loaders import content_hash
+from sopgen.documents.loaders import content_hash, load_shipped, ship
 from sopgen.documents.names import identity
 from sopgen.documents.walk import collect
 from sopgen.index.chunking import DEFAULT_BUDGET, Chunk, chunk_document
@@ -66,6 +66,13 @@ def _load_and_chunk(path: str, name: str, budget: int, limits: Limits) -> list[C
     return chunk_document(load_document(path, display_path=name, limits=limits), budget)
 
 
+def _chunk_and_embed(data: bytes | str, name: str, budget: int, limits: Limits,
+                     embeddings: Embeddings) -> tuple[list[Chunk], list[list[float]]]:
+    """The cluster task: decode, structure, chunk and embed one document whose bytes the driver read."""
+    chunks = chunk_document(load_shipped(data, name, limits), budget)
+    return chunks, embeddings.embed_documents([c.embed_text() for c in chunks]) if chunks else []
+
+
 def index_corpus(
     paths: Iterable[str | Path],
     store: str,
@@ -82,12 +89,15 @@ def index_corpus(
     jobs: int | None = None,
     cache_dir: Path = Path(".sopgen/cache"),
     on_wait: Callable[[str], None] | None = None,
+    cluster: str | None = None,
 ) -> IndexStats:
     """Index every supported document under `paths` into the collection (see module doc).
 
     A document's identity is its resolved path relative to `root` (default: the working directory), so
     `corpus`, `../here/corpus` and an absolute spelling index one copy. Reading and chunking run in
     bounded worker processes (`limits`); a second writer on the same store waits for the first.
+    With `cluster` (a Ray address), decoding, chunking and embedding run as Ray tasks and the driver writes
+    the results: the same chunk ids, hashes and vectors as a local run.
     """
     started = time.perf_counter()
     stats = IndexStats()
@@ -96,7 +106,14 @@ def index_corpus(
     stats.skipped = [(s.shown, s.reason) for s in skipped]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
     # Workers are forked before the embedding model starts its threads and before any progress bar does.
-    with BoundedPool(_load_and_chunk, workers, limits) as pool:
+    pool: Any
+    if cluster is not None:
+        from sopgen.cluster import RayPool
+
+        pool = RayPool(_chunk_and_embed, cluster, limits)
+    else:
+        pool = BoundedPool(_load_and_chunk, workers, limits)
+    with pool:
         name = embedding_name(embeddings)
         dimension = int(getattr(embeddings, "dimension", 0) or len(embeddings.embed_query("dimension probe")))
         if on_start:
@@ -124,7 +141,12 @@ def index_corpus(
                         progress(ident, "unchanged", 0)
                     continue
                 todo[ident] = (target.path, old)
-            tasks = ((ident, (str(p), ident, budget, limits)) for ident, (p, _) in todo.items())
+            tasks: Iterable[tuple[str, tuple[Any, ...]]]
+            if cluster is not None:
+                shared = pool.ray.put(embeddings)
+                tasks = ((ident, (ship(p, ident, limits), ident, budget, limits, shared)) for ident, (p, _) in todo.items())
+            else:
+                tasks = ((ident, (str(p), ident, budget, limits)) for ident, (p, _) in todo.items())
             for outcome in pool.imap_unordered(tasks):
                 ident = outcome.key
                 if outcome.error is not None:
@@ -133,8 +155,8 @@ def index_corpus(
                     if progress:
                         progress(ident, "failed", 0)
                     continue
-                chunks: list[Chunk] = outcome.result
-                _write(col, embeddings, chunks, todo[ident][1])
+                chunks, vectors = outcome.result if cluster is not None else (outcome.result, None)
+                _write(col, embeddings, chunks, todo[ident][1], vectors)
                 stats.indexed += 1
                 stats.chunks_written += len(chunks)
                 if progress:
@@ -151,12 +173,16 @@ def index_corpus(
     return stats
 
 
-def _write(col: Any, embeddings: Embeddings, chunks: list[Chunk], old: list[tuple[str, str, int]]) -> None:
-    """Upsert a document's chunks, then drop the ones a shorter new version no longer has."""
+def _write(col: Any, embeddings: Embeddings, chunks: list[Chunk], old: list[tuple[str, str, int]],
+           vectors: list[list[float]] | None = None) -> None:
+    """Upsert a document's chunks (embedded here unless a cluster task did), then drop the ones a shorter
+    new version no longer has. Upserts by chunk id: a document written twice (a retried task, a resumed
+    run) leaves one copy."""
     for i in range(0, len(chunks), BATCH):
         batch = chunks[i : i + BATCH]
-        vectors = embeddings.embed_documents([c.embed_text() for c in batch])
-        col.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
+        batch_vectors = vectors[i : i + BATCH] if vectors is not None else \
+            embeddings.embed_documents([c.embed_text() for c in batch])
+        col.upsert(ids=[c.id for c in batch], embeddings=batch_vectors, documents=[c.text for c in batch],
                    metadatas=[c.metadata() for c in batch])
     stale = {cid for cid, _, _ in old} - {c.id for c in chunks}
     if stale:
