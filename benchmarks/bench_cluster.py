@@ -102,7 +102,8 @@ def main() -> None:
         overhead_gaps = (one_gaps - local_gaps) / n_gaps
         overhead_index = (one_index - local_index) / n_index
         print(f"per-task overhead of the cluster (1 worker against local --jobs 1): gaps {1000 * overhead_gaps:.0f} ms, "
-              f"index {1000 * overhead_index:.0f} ms per document (start-up of the driver included)")
+              f"index {1000 * overhead_index:.0f} ms per document (start-up of the driver included; for index most "
+              "of it is threads: a local run's model uses both cores, a one-CPU Ray worker one)")
         per_cpu_gaps, per_cpu_index = n_gaps / one_gaps, n_index / one_index
         print(f"throughput per worker CPU: gaps {per_cpu_gaps:.1f} docs/s, index {per_cpu_index:.2f} docs/s")
         for nodes in (1, 10, 50):
