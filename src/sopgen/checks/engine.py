@@ -93,6 +93,11 @@ class Context:
         inside = [b for b in steps if b.line in self.procedure_lines]
         return inside or steps
 
+    def locate(self, text: str, start: int, end: int | None = None, fallback: int | None = None) -> int:
+        """Offset of `text` in the document at or after `start` (before `end`), else `fallback` (or `start`)."""
+        at = self.doc.text.find(text, start, end) if end is not None else self.doc.text.find(text, start)
+        return at if at >= 0 else (start if fallback is None else fallback)
+
     def block_span(self, block: Block) -> tuple[int, int]:
         start = self.starts[block.line - 1]
         end_line = min(block.end_line, len(self.starts))
@@ -211,16 +216,13 @@ def _unknown_roles(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     for block, actor, offset in roles.unknown_roles(ctx.doc, ctx.procedure_steps(), defined, rule.regex,
                                                     rule.function_words):
         start, _ = ctx.block_span(block)
-        at = ctx.doc.text.find(actor, start)
-        at = at if at >= 0 else start + offset
+        at = ctx.locate(actor, start, fallback=start + offset)
         yield make_finding(ctx, rule, at, at + len(actor), roles=names)
 
 
 def _unused_roles(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     for role in roles.unused_roles(ctx.procedure_steps(), _roles(ctx, rule), rule.function_words):
-        start = ctx.starts[role.line - 1]
-        at = ctx.doc.text.find(role.name, start)
-        at = at if at >= 0 else start
+        at = ctx.locate(role.name, ctx.starts[role.line - 1])
         yield make_finding(ctx, rule, at, at + len(role.name))
 
 
@@ -259,8 +261,7 @@ def _requirement_strength(ctx: Context, rule: CompiledRule) -> Iterator[Finding]
         table.append({"line": block.line, "strength": level, "form": form})
         if level == "none":
             start, end = ctx.block_span(block)
-            at = ctx.doc.text.find(block.text[:15], start, end)
-            at = at if at >= 0 else start
+            at = ctx.locate(block.text[:15], start, end)
             yield make_finding(ctx, rule, at, at + len(ctx.doc.text[at:end].rstrip()), terms=wanted)
     ctx.facts["steps"] = table
 
