@@ -20,6 +20,7 @@ from sopgen.checks.pronouns import ambiguous_pronouns
 from sopgen.checks.rules import CompiledRule
 from sopgen.documents import Block, Document
 from sopgen.documents.classify import Detection, match_heading
+from sopgen.documents.prefilter import fold, same_length_lower, scan, vocabulary, word_starts
 from sopgen.schema import Profile, canonical_sections
 
 _SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
@@ -51,6 +52,9 @@ class Context:
     detection: Detection | None = None
     today: date = field(default_factory=date.today)
     facts: dict[str, object] = field(default_factory=dict)  # what the document-level rules learnt, for the report
+    _folded: dict[str, str] = field(default_factory=dict, repr=False)
+    _vocabulary: frozenset[str] | None = field(default=None, repr=False)
+    _word_starts: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         lowered = self.masked.lower()
@@ -60,6 +64,23 @@ class Context:
 
     def position(self, offset: int) -> tuple[int, int]:
         return position(self.starts, offset)
+
+    def folded(self, raw: bool = False) -> str:
+        """The masked (or, `raw`, the original) text lower-cased and case-folded for prefilters."""
+        key = "raw" if raw else "masked"
+        if key not in self._folded:
+            self._folded[key] = fold(same_length_lower(self.doc.text) if raw else self.lowered)
+        return self._folded[key]
+
+    def vocabulary(self) -> frozenset[str]:
+        if self._vocabulary is None:
+            self._vocabulary = vocabulary(self.lowered)
+        return self._vocabulary
+
+    def word_starts(self, word: str) -> list[int]:
+        if word not in self._word_starts:
+            self._word_starts[word] = word_starts(self.lowered, word)
+        return self._word_starts[word]
 
     def heading_at(self, offset: int) -> str:
         """The text of the nearest heading above `offset` ('' before the first one)."""
@@ -125,13 +146,43 @@ def _fix(rule: CompiledRule, text: str) -> str | None:
     return fix[:1].upper() + fix[1:] if text[:1].isupper() else fix
 
 
+def _word_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
+    """`rule.words.finditer(ctx.lowered)`, tried only where a word the list can start with stands."""
+    assert rule.words is not None
+    if rule.word_starts is None:
+        return [m.span() for m in rule.words.finditer(ctx.lowered)]
+    exact, prefixes = rule.word_starts
+    vocabulary = ctx.vocabulary()
+    hits = exact & vocabulary
+    if prefixes:
+        hits = hits | {w for w in vocabulary if w.startswith(prefixes)}
+    spans: list[tuple[int, int]] = []
+    end = -1
+    for start in sorted({at for word in hits for at in ctx.word_starts(word)}):
+        if start >= end and (m := rule.words.match(ctx.lowered, start)) is not None:
+            spans.append(m.span())
+            end = m.end()
+    return spans
+
+
+def _regex_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
+    assert rule.regex is not None
+    raw = rule.spec.raw_text
+    text = ctx.doc.text if raw else ctx.masked
+    if rule.regex_starts is not None:
+        return scan(rule.regex, text, ctx.folded(raw=raw), rule.regex_starts)
+    if rule.regex_filter is not None and not rule.regex_filter.may_match(text, ctx.folded(raw=raw)):
+        return []
+    return [m.span() for m in rule.regex.finditer(text)]
+
+
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
     text = ctx.masked
     spans: list[tuple[int, int]] = []
     if rule.words is not None:
-        spans += [m.span() for m in rule.words.finditer(ctx.lowered)]
+        spans += _word_spans(ctx, rule)
     if rule.regex is not None:
-        spans += [m.span() for m in rule.regex.finditer(ctx.doc.text if rule.spec.raw_text else text)]
+        spans += _regex_spans(ctx, rule)
     for start, end in sorted(spans):
         if any(e.match(text, start) for e in rule.exceptions):
             continue

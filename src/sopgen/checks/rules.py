@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sopgen.checks.findings import Category, Severity
+from sopgen.documents.prefilter import Prefilter, first_words, prefixes
 from sopgen.errors import ConfigError
 from sopgen.yamlio import fast_load, load_yaml_model
 
@@ -107,9 +108,13 @@ def _trie_regex(entries: list[tuple[str, bool]]) -> str:
     return emit(trie, "")
 
 
+def _word_entries(spec: RuleSpec) -> list[tuple[str, bool]]:
+    return [(" ".join(p.split()), False) for p in spec.phrases] + [(s, True) for s in spec.stems]
+
+
 def _word_regex(spec: RuleSpec) -> re.Pattern[str] | None:
     """Phrases and stems as one case-sensitive trie regex, run on lower-cased text (faster than IGNORECASE)."""
-    entries = [(" ".join(p.split()), False) for p in spec.phrases] + [(s, True) for s in spec.stems]
+    entries = _word_entries(spec)
     return re.compile(rf"(?<![\w/])(?:{_trie_regex(entries)})") if entries else None
 
 
@@ -128,6 +133,10 @@ class CompiledRule:
         self.language = language
         self.words = _word_regex(spec)
         self.regex = _pattern_regex(spec)
+        # cheap necessary conditions, so a regex that cannot match is never run over the whole text
+        self.regex_filter = Prefilter(self.regex) if self.regex is not None else None
+        self.regex_starts = prefixes(self.regex) if self.regex is not None else None
+        self.word_starts = first_words(_word_entries(spec)) if self.words is not None else None
         self.exceptions = [re.compile(p, re.IGNORECASE) for p in spec.exceptions]
         self.separators = re.compile("|".join(spec.separators), re.IGNORECASE) if spec.separators else None
         self.skip_initial = {w.lower() for w in spec.skip_sentence_initial}

@@ -21,12 +21,14 @@ with a leading "^" only matches at the start of a heading.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from sopgen.documents.model import Block, DocSection, Document
+from sopgen.documents.prefilter import UnitFilter
 from sopgen.schema import Profile, SectionSpec
 
 _NUMBERING = re.compile(
@@ -226,14 +228,15 @@ def _cue_sets(specs: dict[str, SectionSpec], language: str) -> dict[str, _CueSet
     return out
 
 
-def _score(cues: _CueSet, low: str) -> tuple[int, str]:
-    """(score, evidence): 3 for a strong cue, 2 for a normal one, plus 1 per distinct weak cue."""
-    if cues.strong is not None and (m := cues.strong.search(low)):
+def _score(cues: _CueSet, low: str, may: Callable[[re.Pattern[str]], bool] = lambda _: True) -> tuple[int, str]:
+    """(score, evidence): 3 for a strong cue, 2 for a normal one, plus 1 per distinct weak cue. `may` says
+    which cue regexes can match in `low` at all (a prefilter), so the others are not run."""
+    if cues.strong is not None and may(cues.strong) and (m := cues.strong.search(low)):
         return 3, m.group(0)
     score, evidence = 0, []
-    if cues.normal is not None and (m := cues.normal.search(low)):
+    if cues.normal is not None and may(cues.normal) and (m := cues.normal.search(low)):
         score, evidence = 2, [m.group(0)]
-    if cues.weak is not None:
+    if cues.weak is not None and may(cues.weak):
         hits: dict[str, str] = {}
         for m in cues.weak.finditer(low):
             hits.setdefault(m.lastgroup or "", m.group(0).strip())
@@ -550,17 +553,18 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
     """Sections stated without a (recognisable) heading: decided by what their sentences say. In a part that
     a heading claimed for another section only a strong cue, or a cue backed by a weak one, counts."""
     cue_sets = _cue_sets(specs, doc.language)
-    for part in parts:
+    units = [(part, line, text, _fold(text)) for part in parts for line, text in _units(part)]
+    candidates = UnitFilter([low for *_, low in units])
+    for index, (part, line, text, low) in enumerate(units):
         need = 3 if part.claimed is not None else 2
-        for line, text in _units(part):
-            low = _fold(text)
-            for sid, cues in cue_sets.items():
-                if sid == part.claimed or (sid in detection.by_id and detection.by_id[sid].status == "present"):
-                    continue
-                score, evidence = _score(cues, low)
-                if score < need or _vetoed(specs[sid], text):
-                    continue
-                _record(detection, SectionMatch(
-                    id=sid, line=line, heading=part.heading, confidence=0.7 if score >= 3 else 0.6,
-                    reason=f"line {line} says '{evidence}'", words=len(text.split()),
-                ))
+        may = functools.partial(candidates.may_match, index=index)
+        for sid, cues in cue_sets.items():
+            if sid == part.claimed or (sid in detection.by_id and detection.by_id[sid].status == "present"):
+                continue
+            score, evidence = _score(cues, low, may)
+            if score < need or _vetoed(specs[sid], text):
+                continue
+            _record(detection, SectionMatch(
+                id=sid, line=line, heading=part.heading, confidence=0.7 if score >= 3 else 0.6,
+                reason=f"line {line} says '{evidence}'", words=len(text.split()),
+            ))

@@ -1,0 +1,354 @@
+"""Necessary literals of a regex: a cheap substring test that tells when a rule's regex cannot match at all.
+
+Python's `re` tries a pattern that starts with `\\b` or an alternation at every position of the text, which
+made a handful of security and placeholder rules the most expensive part of a check on real documents,
+though they match in almost none. RE2 and ripgrep skip such scans with a prefilter: a set of literals one
+of which every match must contain. Here the set is computed from the pattern's parse tree (`re._parser`,
+with a safe fallback to "no prefilter"); `str.__contains__` over the set is far cheaper than the scan.
+
+Case-insensitive patterns are tested against lower-cased text in which the few characters that `re` folds
+onto another letter (dotless ı, long ſ, the rounded Cyrillic letters ...) are mapped onto it, so the test
+stays a necessary condition: it may let through a text the regex then rejects, never the other way round.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+_MAX_SET = 64  # larger literal sets are not worth testing one by one
+_MIN_LENGTH = 2  # a prefilter on a single character rejects almost nothing
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """Characters `re.IGNORECASE` treats as equal beyond lower-casing, each mapped onto one representative."""
+    try:
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+    except ImportError:  # another Python: fold nothing; `literals` then refuses the characters concerned
+        return {}
+    table: dict[int, str] = {}
+    for code, others in _EXTRA_CASES.items():
+        group = {code, *others}
+        representative = chr(min(ord(chr(c).lower()[:1]) for c in group))
+        for c in group:
+            table[c] = representative
+            table[ord(chr(c).lower()[:1])] = representative
+    return table
+
+
+@cache
+def _foldable() -> re.Pattern[str]:
+    table = _fold_table()
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]") if table else re.compile(r"(?!)")
+
+
+def fold(lowered: str) -> str:
+    """Lower-cased text with `re`'s extra case equivalents mapped onto one letter (no-op for most texts)."""
+    return lowered.translate(_fold_table()) if _foldable().search(lowered) else lowered
+
+
+def _fold_literal(text: str) -> str:
+    return "".join(c.lower()[:1] for c in text).translate(_fold_table())
+
+
+@dataclass
+class _Facts:
+    """What a (sub)pattern consumes: `exact`, every string it can match (when few and literal), and
+    `required`, literals one of which each match contains (None when nothing can be said)."""
+
+    exact: set[str] | None = None
+    required: set[str] | None = None
+    runs: list[set[str]] = field(default_factory=list)
+
+
+def _score(literals: set[str] | None) -> tuple[int, int]:
+    if not literals:
+        return (0, 0)
+    return (min(map(len, literals)), -len(literals))
+
+
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    return a if _score(a) >= _score(b) else b
+
+
+def _analyse(items: Any, ignorecase: bool) -> _Facts:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    current: set[str] | None = {""}
+    whole = True  # the sequence so far is literal from its start
+    best: set[str] | None = None
+
+    def flush() -> None:
+        nonlocal current, best, whole
+        if current and all(current) and len(current) <= _MAX_SET:
+            best = _better(best, current)
+        current, whole = {""}, False
+
+    def extend(options: set[str]) -> None:
+        nonlocal current
+        if current is None or len(current) * len(options) > _MAX_SET:
+            flush()
+            current = set(options) if len(options) <= _MAX_SET else {""}
+            return
+        current = {a + b for a in current for b in options}
+
+    for op, av in items:
+        if op is c.LITERAL:
+            ch = chr(av)
+            extend({_fold_literal(ch) if ignorecase else ch})
+        elif op is c.IN and all(o is c.LITERAL for o, _ in av):
+            extend({_fold_literal(chr(v)) if ignorecase else chr(v) for _, v in av})
+        elif op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width: the run of literals goes on
+        elif op is c.SUBPATTERN:
+            _group, add, delete, sub = av
+            case = (ignorecase or bool(add & re.IGNORECASE)) and not (delete & re.IGNORECASE)
+            inner = _analyse(sub, case)
+            if inner.exact is not None:
+                extend(inner.exact)
+            else:
+                flush()
+                best = _better(best, inner.required)
+        elif op is c.BRANCH:
+            inner_all = [_analyse(alt, ignorecase) for alt in av[1]]
+            if all(i.exact is not None for i in inner_all):
+                extend(set().union(*(i.exact for i in inner_all if i.exact is not None)))
+            else:
+                flush()
+                needed = [i.exact if i.exact is not None and all(i.exact) else i.required for i in inner_all]
+                if all(n for n in needed):
+                    union: set[str] = set().union(*(n for n in needed if n))
+                    best = _better(best, union if len(union) <= _MAX_SET else None)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            inner = _analyse(sub, ignorecase)
+            flush()
+            if low >= 1 and inner.exact is not None and len(inner.exact) == 1 and min(inner.exact) and low * len(min(inner.exact)) <= 8:
+                best = _better(best, {min(inner.exact) * low})  # '\\?{3,}' needs '???'
+            elif low >= 1:
+                best = _better(best, inner.exact if inner.exact is not None and all(inner.exact) else inner.required)
+        else:  # any character, a class, a back-reference ...: the literal run ends here
+            flush()
+    exact = current if whole else None
+    flush()
+    return _Facts(exact=exact, required=best)
+
+
+def literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+    """(literals, ignorecase): every match of `pattern` contains one of the literals (lower-cased and folded
+    when ignorecase); None when no useful set exists or the pattern cannot be analysed."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+        ignorecase = bool(tree.state.flags & re.IGNORECASE)
+        facts = _analyse(tree, ignorecase)
+    except Exception:  # a Python whose parser differs: no prefilter, the regex simply always runs
+        return None
+    found = facts.exact if facts.exact is not None and all(facts.exact) else facts.required
+    if not found or len(found) > _MAX_SET or min(map(len, found)) < _MIN_LENGTH:
+        return None
+    if ignorecase and not _fold_table() and any(ord(ch) > 127 or ch in "iks" for lit in found for ch in lit):
+        return None
+    return frozenset(found), ignorecase
+
+
+class Prefilter:
+    """`may_match(text, folded)`: False only when the pattern certainly has no match in the text."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        found = literals(pattern)
+        self.literals, self.ignorecase = found if found is not None else (frozenset(), False)
+
+    def may_match(self, text: str, folded: str) -> bool:
+        if not self.literals:
+            return True
+        haystack = folded if self.ignorecase else text
+        return any(lit in haystack for lit in self.literals)
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def first_words(entries: Iterable[tuple[str, bool]]) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """For a word list (phrase, is_stem): the words a match can start with, as (whole words, prefixes).
+
+    A phrase's match starts at a word of the text, and that word is the phrase's first word exactly,
+    unless the phrase is a single stem (any ending) or ends without a word boundary. None when an entry
+    does not start with a word character (then every position is a candidate)."""
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    for text, is_stem in entries:
+        text = text.lower()
+        run = _WORD_RUN.match(text)
+        if run is None:
+            return None
+        if run.end() < len(text) or (not is_stem and text[-1].isalnum()):
+            exact.add(run.group())
+        else:
+            prefixes.add(run.group())
+    return frozenset(exact), tuple(sorted(prefixes))
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    return frozenset(_WORD_RUN.findall(text))
+
+
+def word_starts(text: str, word: str) -> list[int]:
+    """Offsets where `word` stands in `text` as a whole word (as `\\w+` would cut it)."""
+    out: list[int] = []
+    n, size = len(word), len(text)
+    at = text.find(word)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + n] if at + n < size else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+class UnitFilter:
+    """Which of many short texts (a document's paragraphs) a regex may match in, from one pass per literal
+    over their concatenation: the regex then runs only on those, not on every text."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._joined = "\n".join(texts)
+        self._starts: list[int] = []
+        at = 0
+        for text in texts:
+            self._starts.append(at)
+            at += len(text) + 1
+        self._cache: dict[int, frozenset[int] | None] = {}
+
+    def units(self, pattern: re.Pattern[str]) -> frozenset[int] | None:
+        """Indices of the texts that contain one of `pattern`'s literals (None: no prefilter, try all)."""
+        key = id(pattern)
+        if key not in self._cache:
+            self._cache[key] = self._find(pattern)
+        return self._cache[key]
+
+    def may_match(self, pattern: re.Pattern[str], index: int) -> bool:
+        found = self.units(pattern)
+        return found is None or index in found
+
+    def _find(self, pattern: re.Pattern[str]) -> frozenset[int] | None:
+        found = _cached_literals(pattern)
+        if found is None or found[1]:  # case-insensitive patterns are not used on these (already folded) texts
+            return None
+        hit: set[int] = set()
+        joined, starts = self._joined, self._starts
+        for literal in found[0]:
+            at = joined.find(literal)
+            while at >= 0:
+                first = bisect.bisect_right(starts, at) - 1
+                last = bisect.bisect_right(starts, at + len(literal) - 1) - 1
+                hit.update(range(first, last + 1))
+                # the rest of this text already counts: go on from the next one
+                at = joined.find(literal, starts[last + 1]) if last + 1 < len(starts) else -1
+        return frozenset(hit)
+
+
+@cache
+def _cached_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+    return literals(pattern)
+
+
+def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
+    """(strings every match starts with one of, whether they are the whole match); {""} when unknown."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    current: set[str] = {""}
+
+    def product(options: set[str]) -> bool:
+        nonlocal current
+        if len(current) * len(options) > _MAX_SET:
+            return False
+        current = {a + b for a in current for b in options}
+        return True
+
+    for op, av in items:
+        if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL:
+            ch = chr(av)
+            if product({_fold_literal(ch) if ignorecase else ch}):
+                continue
+            return current, False
+        if op is c.IN and all(o is c.LITERAL for o, _ in av):
+            if product({_fold_literal(chr(v)) if ignorecase else chr(v) for _, v in av}):
+                continue
+            return current, False
+        if op is c.SUBPATTERN:
+            _group, add, delete, sub = av
+            case = (ignorecase or bool(add & re.IGNORECASE)) and not (delete & re.IGNORECASE)
+            inner, whole = _prefixes(sub, case)
+        elif op is c.BRANCH:
+            alternatives = [_prefixes(alt, ignorecase) for alt in av[1]]
+            inner = set().union(*(a for a, _ in alternatives))
+            whole = all(w for _, w in alternatives)
+            if not whole and any("" in a for a, _ in alternatives):
+                return current, False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            inner, whole = _prefixes(av[2], ignorecase)[0], False
+            if "" in inner:
+                return current, False
+        else:
+            return current, False
+        if not product(inner) or not whole:
+            return current, False
+    return current, True
+
+
+def prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+    """(prefixes, ignorecase): every match of `pattern` starts with one of these strings (lower-cased and
+    folded when ignorecase), so a scan need only try where they occur; None when no such set is known."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+        ignorecase = bool(tree.state.flags & re.IGNORECASE)
+        found, _whole = _prefixes(tree, ignorecase)
+    except Exception:
+        return None
+    if not found or "" in found or len(found) > _MAX_SET:
+        return None
+    if ignorecase and not _fold_table() and any(ord(ch) > 127 or ch in "iks" for lit in found for ch in lit):
+        return None
+    return frozenset(found), ignorecase
+
+
+def same_length_lower(text: str) -> str:
+    """`text.lower()`, one character per character (so offsets line up with the original)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(ch.lower()[:1] for ch in text)
+
+
+def occurrences(haystack: str, needles: Iterable[str]) -> list[int]:
+    """Sorted offsets where any of `needles` starts in `haystack`."""
+    out: set[int] = set()
+    for needle in needles:
+        at = haystack.find(needle)
+        while at >= 0:
+            out.add(at)
+            at = haystack.find(needle, at + 1)
+    return sorted(out)
+
+
+def scan(pattern: re.Pattern[str], text: str, folded: str, starts: tuple[frozenset[str], bool] | None) -> list[tuple[int, int]]:
+    """The spans of `pattern.finditer(text)`, trying only where a known prefix occurs (`folded`: the text
+    lower-cased and folded, the same length as `text`)."""
+    if starts is None:
+        return [m.span() for m in pattern.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for at in occurrences(folded if starts[1] else text, starts[0]):
+        if at >= end and (m := pattern.match(text, at)) is not None:
+            spans.append(m.span())
+            end = max(m.end(), at + 1)
+    return spans

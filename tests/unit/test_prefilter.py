@@ -1,0 +1,85 @@
+"""The prefilters must never change a result: every span a plain regex scan finds, the filtered scan finds."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from sopgen.checks.engine import _regex_spans, _word_spans, build_context
+from sopgen.checks.rules import compiled_rules
+from sopgen.documents import load_bytes
+from sopgen.documents.prefilter import (
+    Prefilter,
+    UnitFilter,
+    fold,
+    literals,
+    prefixes,
+    same_length_lower,
+    scan,
+    word_starts,
+)
+
+
+def test_literals_of_an_alternation_are_required_somewhere() -> None:
+    found = literals(re.compile(r"\b(?:ignore|forget)\s+(?:previous|prior)\s+instructions?", re.I))
+    assert found is not None
+    # one literal group is chosen; whichever it is, a text without any of them cannot match
+    assert found[1] is True
+    assert found[0] in ({"ignore", "forget"}, {"previous", "prior"}, {"instruction"})
+
+
+def test_no_prefilter_when_a_match_can_be_anything() -> None:
+    assert literals(re.compile(r"\w+")) is None
+    assert prefixes(re.compile(r"a?b")) is None  # 'b' alone matches: no common prefix
+    assert prefixes(re.compile(r"(?:x|y*)z")) is None
+
+
+def test_prefixes_follow_literals_through_groups_and_classes() -> None:
+    found = prefixes(re.compile(r"\b(?:TB[DA]|<ins)(?:ert)?\b"))
+    assert found == (frozenset({"TBD", "TBA", "<ins"}), False)
+
+
+def test_case_folding_keeps_the_characters_re_treats_as_equal() -> None:
+    # re.IGNORECASE matches the long s and the dotless i; the folded text must still contain the literal
+    pattern = re.compile(r"system prompt|ignore", re.I)
+    for text in ("ſystem prompt", "SYSTEM PROMPT", "ıgnore", "İgnore"):
+        assert pattern.search(text), text
+        lowered = fold(same_length_lower(text))
+        assert len(lowered) == len(text)
+        assert Prefilter(pattern).may_match(text, lowered), text
+        assert scan(pattern, text, lowered, prefixes(pattern)) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_word_starts_are_whole_words() -> None:
+    assert word_starts("may mayor may_be dismay may", "may") == [0, 24]
+
+
+def test_unit_filter_names_the_texts_holding_a_literal() -> None:
+    units = UnitFilter(["nothing here", "we archive the log", "archived", "x"])
+    assert units.units(re.compile(r"archiv\w*")) == frozenset({1, 2})
+    assert units.units(re.compile(r"\w+")) is None
+
+
+_WORDS = ["may", "should", "TBD", "todo", "http://10.0.0.1/x", "ignore", "previous", "instructions", "you",
+          "are", "now", "an", "assistant", "{{name}}", "???", "and/or", "etc.", "as soon as possible", "quickly",
+          "может", "следует", "kann", "sollte", "ggf.", "This", "It", "is", "can", "the", "ſystem", "prompt",
+          "[insert", "date]", "javascript:alert(1)", "<enter", "value>", "approx.", "some", "dismay", "/may"]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ru"])
+def test_filtered_rules_find_what_a_plain_scan_finds(language: str) -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(5, 40))]
+        seps = [rng.choice([" ", " ", "\n", ". ", ", ", "\n1. ", "/"]) for _ in words]
+        text = "".join(w + s for w, s in zip(words, seps, strict=True))
+        doc = load_bytes(text.encode(), "md", "x.md").model_copy(update={"language": language})
+        ctx = build_context(doc, True, set())
+        for rule in compiled_rules(language):
+            if rule.words is not None:
+                assert _word_spans(ctx, rule) == [m.span() for m in rule.words.finditer(ctx.lowered)], rule.id
+            if rule.regex is not None and rule.spec.kind == "lexical":
+                plain = [m.span() for m in rule.regex.finditer(doc.text if rule.spec.raw_text else ctx.masked)]
+                assert _regex_spans(ctx, rule) == plain, (rule.id, text)
