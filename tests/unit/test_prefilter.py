@@ -10,16 +10,7 @@ import pytest
 from sopgen.checks.engine import _regex_spans, _word_spans, build_context
 from sopgen.checks.rules import compiled_rules
 from sopgen.documents import load_bytes
-from sopgen.documents.prefilter import (
-    Prefilter,
-    UnitFilter,
-    fold,
-    literals,
-    prefixes,
-    same_length_lower,
-    scan,
-    word_starts,
-)
+from sopgen.documents.prefilter import TextScan, UnitFilter, literals, prefixes, word_starts
 
 
 def test_literals_of_an_alternation_are_required_somewhere() -> None:
@@ -44,12 +35,13 @@ def test_prefixes_follow_literals_through_groups_and_classes() -> None:
 def test_case_folding_keeps_the_characters_re_treats_as_equal() -> None:
     # re.IGNORECASE matches the long s and the dotless i; the folded text must still contain the literal
     pattern = re.compile(r"system prompt|ignore", re.I)
-    for text in ("ſystem prompt", "SYSTEM PROMPT", "ıgnore", "İgnore"):
-        assert pattern.search(text), text
-        lowered = fold(same_length_lower(text))
-        assert len(lowered) == len(text)
-        assert Prefilter(pattern).may_match(text, lowered), text
-        assert scan(pattern, text, lowered, prefixes(pattern)) == [m.span() for m in pattern.finditer(text)]
+    anywhere = re.compile(r"\w+ (?:system prompt|ignore)", re.I)  # no common prefix: the literal test decides
+    for text in ("ſystem prompt", "SYSTEM PROMPT", "ıgnore", "İgnore", "x ſystem prompt", "a İGNORE"):
+        scan = TextScan(text)
+        assert len(scan.folded) == len(text)
+        for p in (pattern, anywhere):
+            assert scan.spans(p) == [m.span() for m in p.finditer(text)], (p.pattern, text)
+        assert scan.spans(pattern), text
 
 
 def test_word_starts_are_whole_words() -> None:

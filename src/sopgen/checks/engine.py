@@ -20,7 +20,7 @@ from sopgen.checks.pronouns import ambiguous_pronouns
 from sopgen.checks.rules import CompiledRule
 from sopgen.documents import Block, Document
 from sopgen.documents.classify import Detection, match_heading
-from sopgen.documents.prefilter import fold, same_length_lower, scan, vocabulary, word_starts
+from sopgen.documents.prefilter import TextScan, vocabulary, word_starts
 from sopgen.schema import Profile, canonical_sections
 
 _SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
@@ -52,7 +52,7 @@ class Context:
     detection: Detection | None = None
     today: date = field(default_factory=date.today)
     facts: dict[str, object] = field(default_factory=dict)  # what the document-level rules learnt, for the report
-    _folded: dict[str, str] = field(default_factory=dict, repr=False)
+    _scans: dict[str, TextScan] = field(default_factory=dict, repr=False)
     _vocabulary: frozenset[str] | None = field(default=None, repr=False)
     _word_starts: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
@@ -65,12 +65,12 @@ class Context:
     def position(self, offset: int) -> tuple[int, int]:
         return position(self.starts, offset)
 
-    def folded(self, raw: bool = False) -> str:
-        """The masked (or, `raw`, the original) text lower-cased and case-folded for prefilters."""
+    def scan(self, raw: bool = False) -> TextScan:
+        """Regex scans of the masked text (or, `raw`, the text as written) that skip where nothing can match."""
         key = "raw" if raw else "masked"
-        if key not in self._folded:
-            self._folded[key] = fold(same_length_lower(self.doc.text) if raw else self.lowered)
-        return self._folded[key]
+        if key not in self._scans:
+            self._scans[key] = TextScan(self.doc.text) if raw else TextScan(self.masked, self.lowered)
+        return self._scans[key]
 
     def vocabulary(self) -> frozenset[str]:
         if self._vocabulary is None:
@@ -167,13 +167,7 @@ def _word_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
 
 def _regex_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
     assert rule.regex is not None
-    raw = rule.spec.raw_text
-    text = ctx.doc.text if raw else ctx.masked
-    if rule.regex_starts is not None:
-        return scan(rule.regex, text, ctx.folded(raw=raw), rule.regex_starts)
-    if rule.regex_filter is not None and not rule.regex_filter.may_match(text, ctx.folded(raw=raw)):
-        return []
-    return [m.span() for m in rule.regex.finditer(text)]
+    return ctx.scan(raw=rule.spec.raw_text).spans(rule.regex)
 
 
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:

@@ -10,6 +10,7 @@ import bisect
 import re
 
 from sopgen.documents import Document
+from sopgen.documents.prefilter import TextScan
 
 _HTML_NAMES = (
     "a|abbr|b|big|blockquote|body|br|button|caption|center|code|col|dd|details|div|dl|dt|em|font|footer|form|"
@@ -49,9 +50,10 @@ def masked_text(doc: Document) -> str:
     if doc.format == "html":
         spans += _html_skipped(text)
         spans += [m.span() for m in _HTML_TAG_ANY.finditer(text)]
+    scan = TextScan(text)
     for pattern in _PATTERNS:
-        spans += [m.span() for m in pattern.finditer(text)]
-    spans += [m.span() for m in _QUOTED.finditer(text) if len(m.group(0).split()) <= _MAX_LABEL_WORDS]
+        spans += scan.spans(pattern)
+    spans += [(a, b) for a, b in scan.spans(_QUOTED) if len(text[a:b].split()) <= _MAX_LABEL_WORDS]
     if not spans:
         return text
     out: list[str] = []
@@ -61,7 +63,8 @@ def masked_text(doc: Document) -> str:
             continue
         start = max(start, pos)
         out.append(text[pos:start])
-        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        piece = text[start:end]
+        out.append(_NOT_NEWLINE.sub(" ", piece) if "\n" in piece else " " * len(piece))
         pos = end
     out.append(text[pos:])
     return "".join(out)

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sopgen.checks.findings import Category, Severity
-from sopgen.documents.prefilter import Prefilter, first_words, prefixes
+from sopgen.documents.prefilter import first_words
 from sopgen.errors import ConfigError
 from sopgen.yamlio import fast_load, load_yaml_model
 
@@ -133,9 +133,7 @@ class CompiledRule:
         self.language = language
         self.words = _word_regex(spec)
         self.regex = _pattern_regex(spec)
-        # cheap necessary conditions, so a regex that cannot match is never run over the whole text
-        self.regex_filter = Prefilter(self.regex) if self.regex is not None else None
-        self.regex_starts = prefixes(self.regex) if self.regex is not None else None
+        # the words a match can start with, so the word list is tried only there
         self.word_starts = first_words(_word_entries(spec)) if self.words is not None else None
         self.exceptions = [re.compile(p, re.IGNORECASE) for p in spec.exceptions]
         self.separators = re.compile("|".join(spec.separators), re.IGNORECASE) if spec.separators else None

@@ -43,8 +43,8 @@ def _fold_table() -> dict[int, str]:
 
 @cache
 def _foldable() -> re.Pattern[str]:
-    table = _fold_table()
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]") if table else re.compile(r"(?!)")
+    changed = [chr(c) for c, to in _fold_table().items() if chr(c) != to]
+    return re.compile("[" + "".join(map(re.escape, changed)) + "]") if changed else re.compile(r"(?!)")
 
 
 def fold(lowered: str) -> str:
@@ -139,7 +139,7 @@ def _analyse(items: Any, ignorecase: bool) -> _Facts:
     return _Facts(exact=exact, required=best)
 
 
-def literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
+def literals(pattern: re.Pattern[str], min_length: int = _MIN_LENGTH) -> tuple[frozenset[str], bool] | None:
     """(literals, ignorecase): every match of `pattern` contains one of the literals (lower-cased and folded
     when ignorecase); None when no useful set exists or the pattern cannot be analysed."""
     try:
@@ -151,25 +151,11 @@ def literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
     except Exception:  # a Python whose parser differs: no prefilter, the regex simply always runs
         return None
     found = facts.exact if facts.exact is not None and all(facts.exact) else facts.required
-    if not found or len(found) > _MAX_SET or min(map(len, found)) < _MIN_LENGTH:
+    if not found or len(found) > _MAX_SET or min(map(len, found)) < min_length:
         return None
     if ignorecase and not _fold_table() and any(ord(ch) > 127 or ch in "iks" for lit in found for ch in lit):
         return None
     return frozenset(found), ignorecase
-
-
-class Prefilter:
-    """`may_match(text, folded)`: False only when the pattern certainly has no match in the text."""
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        found = literals(pattern)
-        self.literals, self.ignorecase = found if found is not None else (frozenset(), False)
-
-    def may_match(self, text: str, folded: str) -> bool:
-        if not self.literals:
-            return True
-        haystack = folded if self.ignorecase else text
-        return any(lit in haystack for lit in self.literals)
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -340,15 +326,48 @@ def occurrences(haystack: str, needles: Iterable[str]) -> list[int]:
     return sorted(out)
 
 
-def scan(pattern: re.Pattern[str], text: str, folded: str, starts: tuple[frozenset[str], bool] | None) -> list[tuple[int, int]]:
-    """The spans of `pattern.finditer(text)`, trying only where a known prefix occurs (`folded`: the text
-    lower-cased and folded, the same length as `text`)."""
-    if starts is None:
-        return [m.span() for m in pattern.finditer(text)]
-    spans: list[tuple[int, int]] = []
-    end = 0
-    for at in occurrences(folded if starts[1] else text, starts[0]):
-        if at >= end and (m := pattern.match(text, at)) is not None:
-            spans.append(m.span())
-            end = max(m.end(), at + 1)
-    return spans
+@dataclass(frozen=True)
+class _Plan:
+    starts: tuple[frozenset[str], bool] | None  # every match starts with one of these
+    needs: tuple[frozenset[str], bool] | None  # every match contains one of these
+
+
+@cache
+def _plan(pattern: re.Pattern[str]) -> _Plan:
+    return _Plan(prefixes(pattern), literals(pattern, min_length=1))
+
+
+class TextScan:
+    """`spans(pattern)` is `[m.span() for m in pattern.finditer(text)]`, computed cheaply: where the
+    pattern's matches must start with known strings, only their occurrences (found with `str.find`) are
+    tried; where a match must contain a literal and the text has none, nothing runs at all."""
+
+    def __init__(self, text: str, lowered: str | None = None) -> None:
+        self.text = text
+        self._lowered = lowered
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """The text lower-cased and case-folded, the same length as the text."""
+        if self._folded is None:
+            self._folded = fold(self._lowered if self._lowered is not None else same_length_lower(self.text))
+        return self._folded
+
+    def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        plan = _plan(pattern)
+        if plan.starts is not None:
+            prefixes_, ignorecase = plan.starts
+            spans: list[tuple[int, int]] = []
+            end = 0
+            for at in occurrences(self.folded if ignorecase else self.text, prefixes_):
+                if at >= end and (m := pattern.match(self.text, at)) is not None:
+                    spans.append(m.span())
+                    end = max(m.end(), at + 1)
+            return spans
+        if plan.needs is not None:
+            needed, ignorecase = plan.needs
+            haystack = self.folded if ignorecase else self.text
+            if not any(literal in haystack for literal in needed):
+                return []
+        return [m.span() for m in pattern.finditer(self.text)]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from sopgen.documents.model import Block, DocSection
+from sopgen.documents.prefilter import literals
 
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(\S.*)$")  # closing #s are stripped in code: linear
 _UNDERLINE = re.compile(r"^\s*([=\-~^*+#`'\"])\1{2,}\s*$")
@@ -42,15 +43,27 @@ _INLINE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
 ]
 
 
+def _needs(pattern: re.Pattern[str]) -> frozenset[str]:
+    found = literals(pattern, min_length=1)
+    return found[0] if found is not None and not found[1] else frozenset()
+
+
+# each pattern runs only on a line holding one of the literals any match of it contains ('**', ':`', '](')
+_INLINE_NEEDS = [(_needs(pattern), pattern, replacement) for pattern, replacement in _INLINE]
+_TAG_NEEDS = _needs(_HTML_TAG)
+
+
 def clean_inline(text: str) -> str:
     """Drop inline markup (emphasis, roles, links, attribute lists, stray HTML tags) from a line of content.
 
     >>> clean_inline("Restore **erp_main** from `after_an_incident.md`, see :ref:`backups <bk>` {#x}")
     'Restore erp_main from after_an_incident.md, see backups'
     """
-    text = _HTML_TAG.sub("", text)
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
+    if not _TAG_NEEDS or any(n in text for n in _TAG_NEEDS):
+        text = _HTML_TAG.sub("", text)
+    for needs, pattern, replacement in _INLINE_NEEDS:
+        if not needs or any(n in text for n in needs):
+            text = pattern.sub(replacement, text)
     return text.strip()
 
 
