@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         return os.environ.get("OPENAI_API_KEY") or None
 
 
+def user_cache_dir() -> Path:
+    """Where sopgen keeps what it derives once per machine (word lists, glossary keys, BPE files)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sopgen"
+
+
 def config_path() -> Path | None:
     """The sopgen.toml in effect: SOPGEN_CONFIG if set, else ./sopgen.toml if it exists."""
     explicit = os.environ.get("SOPGEN_CONFIG")

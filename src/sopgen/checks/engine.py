@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from sopgen.checks import lifecycle, roles, strength
+from sopgen.checks import lifecycle, roles, strength, words
 from sopgen.checks.findings import Finding
 from sopgen.checks.masking import line_starts, masked_text, position
 from sopgen.checks.morphology import find_passives
@@ -316,15 +316,13 @@ _EMPHASIS_WORDS = set(["not", "no", "only", "never", "must", "all", "any", "and"
 
 @cache
 def _is_word(token: str, language: str) -> bool:
-    import simplemma
-
     low = token.lower()
     if low in _EMPHASIS_WORDS:
         return True
-    if len(low) >= 5 and (simplemma.is_known(low, lang=language) or simplemma.is_known(low, lang="en")):
-        return True
     vowels = sum(c in "aeiouyäöüаеёиоуыэюя" for c in low)
-    return len(low) >= 6 and vowels >= 2
+    if len(low) >= 6 and vowels >= 2:
+        return True  # decided before any dictionary is opened
+    return len(low) >= 5 and (words.is_known(low, language) or words.is_known(low, "en"))
 
 
 def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:

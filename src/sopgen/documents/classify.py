@@ -131,10 +131,30 @@ def _aliases(spec: SectionSpec) -> list[str]:
     return [a for lang in spec.aliases.values() for a in lang]
 
 
-@cache
-def _alias_table(aliases: tuple[str, ...]) -> tuple[tuple[str, _Alias], ...]:
-    """(plain folded text, regex) per alias: the plain text is a cheap substring pre-check."""
-    return tuple((_fold(a.lstrip("^")), _alias_regex(a)) for a in aliases)
+@dataclass(frozen=True)
+class _SpecAliases:
+    """A section's aliases as (first three letters, plain folded text, matcher): the plain text is a cheap
+    substring pre-check, and a heading none of whose three-letter pieces starts an alias skips the section."""
+
+    aliases: tuple[tuple[str, str, _Alias], ...]
+    keys: frozenset[str]
+    has_short: bool
+
+
+_SPEC_ALIASES: dict[int, tuple[SectionSpec, _SpecAliases]] = {}
+
+
+def _spec_aliases(spec: SectionSpec) -> _SpecAliases:
+    entry = _SPEC_ALIASES.get(id(spec))
+    if entry is not None and entry[0] is spec:
+        return entry[1]
+    rows = []
+    for alias in _aliases(spec):
+        plain = _fold(alias.lstrip("^"))
+        rows.append((plain[:3] if len(plain) >= 3 else "", plain, _alias_regex(alias)))
+    table = _SpecAliases(tuple(rows), frozenset(k for k, _, _ in rows if k), any(not k for k, _, _ in rows))
+    _SPEC_ALIASES[id(spec)] = (spec, table)  # the spec is kept, so its id cannot be reused meanwhile
+    return table
 
 
 @cache
@@ -155,9 +175,13 @@ def match_heading(heading: str, specs: dict[str, SectionSpec], body: str = "") -
     if not norm:
         return None
     best: tuple[float, int, str, str] | None = None
+    pieces = {norm[i : i + 3] for i in range(len(norm) - 2)}
     for sid, spec in specs.items():
-        for plain, regex in _alias_table(tuple(_aliases(spec))):
-            if plain not in norm:
+        table = _spec_aliases(spec)
+        if not table.has_short and table.keys.isdisjoint(pieces):
+            continue
+        for piece, plain, regex in table.aliases:
+            if (piece and piece not in pieces) or plain not in norm:
                 continue
             m = regex.search(norm)
             if m is None:
@@ -450,17 +474,22 @@ def _split_label_lines(doc: Document, parts: list[_Part], specs: dict[str, Secti
     for part in parts:
         current = _Part(part.heading, part.line, [], part.claimed, part.per_block)
         out.append(current)
-        for pos, block in enumerate(part.blocks):
-            following = part.blocks[pos + 1] if pos + 1 < len(part.blocks) else None
-            label, sure = _label_of(doc, block, following)
+        blocks = part.blocks
+        # each block's label once, and for each position the next labelled block (so the body a label
+        # heads is found in one pass, not by rescanning the rest of the part from every block)
+        labels = [_label_of(doc, b, blocks[i + 1] if i + 1 < len(blocks) else None) for i, b in enumerate(blocks)]
+        next_label = [len(blocks)] * (len(blocks) + 1)
+        for i in range(len(blocks) - 1, -1, -1):
+            next_label[i] = i if labels[i][0] else next_label[i + 1]
+        for pos, block in enumerate(blocks):
+            label, sure = labels[pos]
+            if label is None:
+                current.blocks.append(block)
+                continue
             rest = _rest_of(doc, block) if block.kind == "paragraph" else ""
-            body_blocks = part.blocks[pos + 1 :]
-            cut = next((i for i, b in enumerate(body_blocks)
-                        if _label_of(doc, b, body_blocks[i + 1] if i + 1 < len(body_blocks) else None)[0]),
-                       len(body_blocks))
-            body_text = " ".join([rest] + [b.text for b in body_blocks[:cut]])
-            found = _match_all(label, specs, body_text) if label else []
-            if label is None or not (sure or found):
+            body_text = " ".join([rest] + [b.text for b in blocks[pos + 1 : next_label[pos + 1]]])
+            found = _match_all(label, specs, body_text)
+            if not (sure or found):
                 current.blocks.append(block)
                 continue
             current = _Part(label, block.line, [], found[0][0] if found else None)

@@ -13,10 +13,10 @@ import os
 import re
 from collections import Counter, defaultdict
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 
+from sopgen.config import user_cache_dir
 from sopgen.yamlio import fast_load
 
 _WORD = re.compile(r"\w+")
@@ -85,10 +85,6 @@ def _forms(text: str, query: bool = False) -> list[tuple[str, ...]]:
     return [tuple(words), tuple(_lemma(w, latin) for w in words)]
 
 
-def _cache_home() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sopgen"
-
-
 @cache
 def _glossary_data() -> tuple[list[dict[str, list[str]]], dict[str, list[tuple[str, ...]]]]:
     """The glossary's concepts, and each of its words' keys (as written and as lemmas).
@@ -109,7 +105,7 @@ def _glossary_data() -> tuple[list[dict[str, list[str]]], dict[str, list[tuple[s
     except metadata.PackageNotFoundError:
         version = "?"
     digest = hashlib.sha256(f"{text}\x00{version}\x00{_KEYS_VERSION}".encode()).hexdigest()[:16]
-    stored = _cache_home() / f"glossary-keys-{digest}.json"
+    stored = user_cache_dir() / f"glossary-keys-{digest}.json"
     try:
         raw = json.loads(stored.read_text(encoding="utf-8"))
         return concepts, {word: [tuple(k) for k in keys] for word, keys in raw.items()}

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sopgen.config import user_cache_dir
 from sopgen.errors import OfflineResourceError
 
 # tiktoken caches a BPE file under sha1(url); these are the names for the two encodings we ship.
@@ -34,8 +35,7 @@ DEFAULT_ENCODING = "cl100k_base"
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sopgen" / "tiktoken"
+    return user_cache_dir() / "tiktoken"
 
 
 def ensure_offline_encodings() -> Path:
