@@ -49,9 +49,10 @@ def test_word_starts_are_whole_words() -> None:
 
 
 def test_unit_filter_names_the_texts_holding_a_literal() -> None:
-    units = UnitFilter(["nothing here", "we archive the log", "archived", "x"])
-    assert units.units(re.compile(r"archiv\w*")) == frozenset({1, 2})
-    assert units.units(re.compile(r"\w+")) is None
+    archive, anything = re.compile(r"archiv\w*"), re.compile(r"\w+")
+    units = UnitFilter(["nothing here", "we archive the log", "archived", "x"], [archive, anything])
+    assert [i for i in range(4) if id(archive) in units.candidates(i)] == [1, 2]
+    assert all(id(anything) in units.candidates(i) for i in range(4))
 
 
 _WORDS = ["may", "should", "TBD", "todo", "http://10.0.0.1/x", "ignore", "previous", "instructions", "you",

@@ -578,18 +578,26 @@ def _units(part: _Part) -> Iterable[tuple[int, str]]:
         yield (blocks[0].line if blocks else part.line), text
 
 
+def _possible(possible: set[int], pattern: re.Pattern[str]) -> bool:
+    return id(pattern) in possible
+
+
 def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
     """Sections stated without a (recognisable) heading: decided by what their sentences say. In a part that
     a heading claimed for another section only a strong cue, or a cue backed by a weak one, counts."""
     cue_sets = _cue_sets(specs, doc.language)
     units = [(part, line, text, _fold(text)) for part in parts for line, text in _units(part)]
-    candidates = UnitFilter([low for *_, low in units])
+    patterns = [p for cues in cue_sets.values() for p in (cues.strong, cues.normal, cues.weak) if p is not None]
+    candidates = UnitFilter([low for *_, low in units], patterns)
     for index, (part, line, text, low) in enumerate(units):
         need = 3 if part.claimed is not None else 2
-        may = functools.partial(candidates.may_match, index=index)
+        possible = candidates.candidates(index)
         for sid, cues in cue_sets.items():
             if sid == part.claimed or (sid in detection.by_id and detection.by_id[sid].status == "present"):
                 continue
+            if not any(id(p) in possible for p in (cues.strong, cues.normal, cues.weak) if p is not None):
+                continue
+            may = functools.partial(_possible, possible)
             score, evidence = _score(cues, low, may)
             if score < need or _vetoed(specs[sid], text):
                 continue

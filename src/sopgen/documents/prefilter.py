@@ -200,44 +200,45 @@ def word_starts(text: str, word: str) -> list[int]:
 
 
 class UnitFilter:
-    """Which of many short texts (a document's paragraphs) a regex may match in, from one pass per literal
-    over their concatenation: the regex then runs only on those, not on every text."""
+    """Which of many short texts (a document's paragraphs) each of some regexes may match in, from one
+    pass per literal over their concatenation: the regexes then run only there, not on every text."""
 
-    def __init__(self, texts: list[str]) -> None:
-        self._joined = "\n".join(texts)
-        self._starts: list[int] = []
+    def __init__(self, texts: list[str], patterns: Iterable[re.Pattern[str]]) -> None:
+        joined = "\n".join(texts)
+        starts: list[int] = []
         at = 0
         for text in texts:
-            self._starts.append(at)
+            starts.append(at)
             at += len(text) + 1
-        self._cache: dict[int, frozenset[int] | None] = {}
+        self.everywhere: set[int] = set()  # ids of patterns without a prefilter
+        self.by_text: list[set[int]] = [set() for _ in texts]
+        seen: dict[str, set[int]] = {}
+        for pattern in patterns:
+            found = _cached_literals(pattern)
+            if found is None or found[1]:  # case-insensitive patterns are not used on these (folded) texts
+                self.everywhere.add(id(pattern))
+                continue
+            for literal in found[0]:
+                if literal not in seen:
+                    seen[literal] = _texts_holding(joined, starts, literal)
+                for index in seen[literal]:
+                    self.by_text[index].add(id(pattern))
 
-    def units(self, pattern: re.Pattern[str]) -> frozenset[int] | None:
-        """Indices of the texts that contain one of `pattern`'s literals (None: no prefilter, try all)."""
-        key = id(pattern)
-        if key not in self._cache:
-            self._cache[key] = self._find(pattern)
-        return self._cache[key]
+    def candidates(self, index: int) -> set[int]:
+        """Ids of the patterns that may match in text `index`."""
+        return self.by_text[index] | self.everywhere
 
-    def may_match(self, pattern: re.Pattern[str], index: int) -> bool:
-        found = self.units(pattern)
-        return found is None or index in found
 
-    def _find(self, pattern: re.Pattern[str]) -> frozenset[int] | None:
-        found = _cached_literals(pattern)
-        if found is None or found[1]:  # case-insensitive patterns are not used on these (already folded) texts
-            return None
-        hit: set[int] = set()
-        joined, starts = self._joined, self._starts
-        for literal in found[0]:
-            at = joined.find(literal)
-            while at >= 0:
-                first = bisect.bisect_right(starts, at) - 1
-                last = bisect.bisect_right(starts, at + len(literal) - 1) - 1
-                hit.update(range(first, last + 1))
-                # the rest of this text already counts: go on from the next one
-                at = joined.find(literal, starts[last + 1]) if last + 1 < len(starts) else -1
-        return frozenset(hit)
+def _texts_holding(joined: str, starts: list[int], literal: str) -> set[int]:
+    hit: set[int] = set()
+    at = joined.find(literal)
+    while at >= 0:
+        first = bisect.bisect_right(starts, at) - 1
+        last = bisect.bisect_right(starts, at + len(literal) - 1) - 1
+        hit.update(range(first, last + 1))
+        # the rest of this text already counts: go on from the next one
+        at = joined.find(literal, starts[last + 1]) if last + 1 < len(starts) else -1
+    return hit
 
 
 @cache

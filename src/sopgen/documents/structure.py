@@ -51,6 +51,11 @@ def _needs(pattern: re.Pattern[str]) -> frozenset[str]:
 # each pattern runs only on a line holding one of the literals any match of it contains ('**', ':`', '](')
 _INLINE_NEEDS = [(_needs(pattern), pattern, replacement) for pattern, replacement in _INLINE]
 _TAG_NEEDS = _needs(_HTML_TAG)
+# every character some needed literal starts with; a line with none of them is left as it is
+_TRIGGERS = re.compile("[" + re.escape("".join({n[0] for needs, _, _ in _INLINE_NEEDS for n in needs}
+                                               | {n[0] for n in _TAG_NEEDS})) + "]")
+if any(not needs for needs, _, _ in _INLINE_NEEDS) or not _TAG_NEEDS:
+    _TRIGGERS = re.compile("")  # a pattern without a needed literal: every line must go through the patterns
 
 
 def clean_inline(text: str) -> str:
@@ -59,6 +64,8 @@ def clean_inline(text: str) -> str:
     >>> clean_inline("Restore **erp_main** from `after_an_incident.md`, see :ref:`backups <bk>` {#x}")
     'Restore erp_main from after_an_incident.md, see backups'
     """
+    if _TRIGGERS.search(text) is None:
+        return text.strip()  # plain prose: no character any markup pattern needs
     if not _TAG_NEEDS or any(n in text for n in _TAG_NEEDS):
         text = _HTML_TAG.sub("", text)
     for needs, pattern, replacement in _INLINE_NEEDS:
@@ -68,6 +75,8 @@ def clean_inline(text: str) -> str:
 
 
 def _is_caps_heading(line: str) -> bool:
+    if line != line.upper():
+        return False  # a lower-case letter: the common case, decided without a pass per character
     letters = [c for c in line if c.isalpha()]
     words = line.split()
     return (
