@@ -151,11 +151,19 @@ def _word_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
     assert rule.words is not None
     if rule.word_starts is None:
         return [m.span() for m in rule.words.finditer(ctx.lowered)]
-    exact, prefixes = rule.word_starts
     vocabulary = ctx.vocabulary()
-    hits = exact & vocabulary
+    hits: set[str] = set()
+    prefixes: list[str] = []
+    for entry in rule.word_starts:
+        if entry.rest and not entry.rest <= vocabulary:
+            continue  # 'in the near future' cannot match without 'near' and 'future'
+        if entry.prefix:
+            prefixes.append(entry.first)
+        elif entry.first in vocabulary:
+            hits.add(entry.first)
     if prefixes:
-        hits = hits | {w for w in vocabulary if w.startswith(prefixes)}
+        starts = tuple(prefixes)
+        hits.update(w for w in vocabulary if w.startswith(starts))
     spans: list[tuple[int, int]] = []
     end = -1
     for start in sorted({at for word in hits for at in ctx.word_starts(word)}):

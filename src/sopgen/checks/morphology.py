@@ -6,10 +6,13 @@ regex already picked, which keeps the whole rule set fast.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
+
+from sopgen.documents.prefilter import TextScan
 
 Span = tuple[int, int]
 
@@ -109,11 +112,14 @@ def find_passives(text: str, language: str) -> Iterator[Span]:
     """Spans of actor-less passive verb groups in masked text."""
     if language == "de":  # 'u. Ä.', 'z. B.': a period inside an abbreviation does not end the clause
         text = _DE_ABBREVIATION_DOT.sub(lambda m: m.group(0)[:-1] + " ", text)
+    auxiliaries = [a for a, _ in TextScan(text).spans(_EN_AUX_QUICK)] if language == "en" else []
     for clause in _CLAUSE.finditer(text):
         start, end = clause.span()
         body = clause.group(0)
         if language == "en":
-            yield from _en(text, start, end, body)
+            i = bisect.bisect_left(auxiliaries, start)
+            if i < len(auxiliaries) and auxiliaries[i] < end:  # a form of 'be'/'get' in the clause
+                yield from _en(text, start, end, body)
         elif language == "de":
             yield from _de(text, start, end, body)
         elif language == "ru":

@@ -8,9 +8,12 @@ animacy tag (мастер, технолог). One finding per ambiguous pronoun.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
+
+from sopgen.documents.prefilter import TextScan
 
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:\n(?![ \t]*\n)[^.!?;\n]+)*")
 _PRONOUN = {
@@ -58,10 +61,20 @@ def ambiguous_pronouns(masked: str, language: str) -> Iterator[tuple[int, int]]:
     pronoun = _PRONOUN.get(language)
     if pronoun is None:
         return
+    # the pronouns of the whole text in one scan (a pronoun never spans a sentence's end), then only the
+    # sentences holding one are looked at
+    spans = TextScan(masked).spans(pronoun)
+    starts = [a for a, _ in spans]
     for sentence in _SENTENCE.finditer(masked):
+        first, last = sentence.span()
+        i = bisect.bisect_left(starts, first)
+        if i == len(starts) or starts[i] >= last:
+            continue
         text = sentence.group(0)
         if len(text) > 600:
             continue  # a run-on table row or list, not one sentence
-        for m in pronoun.finditer(text):
-            if len(_people(text[: m.start()], language)) >= 2:
-                yield sentence.start() + m.start(), sentence.start() + m.end()
+        while i < len(spans) and spans[i][1] <= last:
+            a, b = spans[i]
+            if len(_people(text[: a - first], language)) >= 2:
+                yield a, b
+            i += 1

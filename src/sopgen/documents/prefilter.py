@@ -161,24 +161,35 @@ def literals(pattern: re.Pattern[str], min_length: int = _MIN_LENGTH) -> tuple[f
 _WORD_RUN = re.compile(r"\w+")
 
 
-def first_words(entries: Iterable[tuple[str, bool]]) -> tuple[frozenset[str], tuple[str, ...]] | None:
-    """For a word list (phrase, is_stem): the words a match can start with, as (whole words, prefixes).
+@dataclass(frozen=True)
+class WordEntry:
+    """What a word-list entry needs of a text: `first`, the word its match starts with (a prefix of that
+    word when `prefix`), and `rest`, the other whole words it contains."""
+
+    first: str
+    prefix: bool
+    rest: frozenset[str]
+
+
+def first_words(entries: Iterable[tuple[str, bool]]) -> tuple[WordEntry, ...] | None:
+    """For a word list (phrase, is_stem): each entry's first word and the other words it needs.
 
     A phrase's match starts at a word of the text, and that word is the phrase's first word exactly,
-    unless the phrase is a single stem (any ending) or ends without a word boundary. None when an entry
-    does not start with a word character (then every position is a candidate)."""
-    exact: set[str] = set()
-    prefixes: set[str] = set()
+    unless the phrase is a single stem (any ending) or ends without a word boundary; its inner words stand
+    as whole words in the text. None when an entry does not start with a word character (then every
+    position is a candidate)."""
+    out: list[WordEntry] = []
     for text, is_stem in entries:
         text = text.lower()
-        run = _WORD_RUN.match(text)
-        if run is None:
+        runs = list(_WORD_RUN.finditer(text))
+        if not runs or runs[0].start() != 0:
             return None
-        if run.end() < len(text) or (not is_stem and text[-1].isalnum()):
-            exact.add(run.group())
-        else:
-            prefixes.add(run.group())
-    return frozenset(exact), tuple(sorted(prefixes))
+        open_end = is_stem or not text[-1].isalnum()  # the last run may go on in the text
+        last_whole = not (open_end and runs[-1].end() == len(text))
+        first_whole = len(runs) > 1 or last_whole
+        rest = [r.group() for r in runs[1:-1]] + ([runs[-1].group()] if len(runs) > 1 and last_whole else [])
+        out.append(WordEntry(runs[0].group(), not first_whole, frozenset(rest)))
+    return tuple(out)
 
 
 def vocabulary(text: str) -> frozenset[str]:
