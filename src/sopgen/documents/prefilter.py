@@ -13,11 +13,10 @@ stays a necessary condition: it may let through a text the regex then rejects, n
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _MAX_SET = 64  # larger literal sets are not worth testing one by one
@@ -211,45 +210,40 @@ def word_starts(text: str, word: str) -> list[int]:
 
 
 class UnitFilter:
-    """Which of many short texts (a document's paragraphs) each of some regexes may match in, from one
-    pass per literal over their concatenation: the regexes then run only there, not on every text."""
+    """Which of many short texts (a document's paragraphs) each of some regexes may match in: the literals
+    of all the regexes are found in one Aho-Corasick pass per text, and a regex then runs only on the texts
+    holding one of its literals, not on every text."""
 
     def __init__(self, texts: list[str], patterns: Iterable[re.Pattern[str]]) -> None:
-        joined = "\n".join(texts)
-        starts: list[int] = []
-        at = 0
-        for text in texts:
-            starts.append(at)
-            at += len(text) + 1
         self.everywhere: set[int] = set()  # ids of patterns without a prefilter
-        self.by_text: list[set[int]] = [set() for _ in texts]
-        seen: dict[str, set[int]] = {}
+        owners: dict[str, set[int]] = {}
         for pattern in patterns:
             found = _cached_literals(pattern)
             if found is None or found[1]:  # case-insensitive patterns are not used on these (folded) texts
                 self.everywhere.add(id(pattern))
                 continue
             for literal in found[0]:
-                if literal not in seen:
-                    seen[literal] = _texts_holding(joined, starts, literal)
-                for index in seen[literal]:
-                    self.by_text[index].add(id(pattern))
+                owners.setdefault(literal, set()).add(id(pattern))
+        self.by_text: list[set[int]] = []
+        automaton = _automaton(frozenset(owners)) if owners else None
+        for text in texts:
+            held = {literal for _end, literal in automaton.iter(text)} if automaton is not None else ()
+            self.by_text.append(set().union(*(owners[literal] for literal in held)))
 
     def candidates(self, index: int) -> set[int]:
         """Ids of the patterns that may match in text `index`."""
         return self.by_text[index] | self.everywhere
 
 
-def _texts_holding(joined: str, starts: list[int], literal: str) -> set[int]:
-    hit: set[int] = set()
-    at = joined.find(literal)
-    while at >= 0:
-        first = bisect.bisect_right(starts, at) - 1
-        last = bisect.bisect_right(starts, at + len(literal) - 1) - 1
-        hit.update(range(first, last + 1))
-        # the rest of this text already counts: go on from the next one
-        at = joined.find(literal, starts[last + 1]) if last + 1 < len(starts) else -1
-    return hit
+@lru_cache(maxsize=16)
+def _automaton(literals: frozenset[str]) -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for literal in literals:
+        automaton.add_word(literal, literal)
+    automaton.make_automaton()
+    return automaton
 
 
 @cache
@@ -327,7 +321,7 @@ def same_length_lower(text: str) -> str:
     return lowered if len(lowered) == len(text) else "".join(ch.lower()[:1] for ch in text)
 
 
-def occurrences(haystack: str, needles: Iterable[str]) -> list[int]:
+def occurrences(haystack: str, needles: frozenset[str]) -> list[int]:
     """Sorted offsets where any of `needles` starts in `haystack`."""
     out: set[int] = set()
     for needle in needles:
