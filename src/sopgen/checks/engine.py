@@ -423,7 +423,8 @@ def apply_suppressions(findings: list[Finding], text: str) -> list[Finding]:
 def build_context(doc: Document, steps_need_actor: bool, procedure_lines: set[int], *,
                   profile: Profile | None = None, detection: Detection | None = None,
                   today: date | None = None) -> Context:
-    masked = masked_text(doc)
-    return Context(doc=doc, masked=masked, starts=line_starts(doc.text), steps_need_actor=steps_need_actor,
+    starts = line_starts(doc.text)
+    masked = masked_text(doc, starts)
+    return Context(doc=doc, masked=masked, starts=starts, steps_need_actor=steps_need_actor,
                    procedure_lines=procedure_lines, profile=profile, detection=detection,
                    today=today or date.today())

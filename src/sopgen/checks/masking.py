@@ -36,10 +36,11 @@ _MAX_LABEL_WORDS = 6
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def masked_text(doc: Document) -> str:
-    """The document text with everything that is not checkable prose replaced by spaces."""
+def masked_text(doc: Document, starts: list[int] | None = None) -> str:
+    """The document text with everything that is not checkable prose replaced by spaces (`starts`: the
+    text's `line_starts`, when the caller has them)."""
     text = doc.text
-    starts = line_starts(text)
+    starts = starts if starts is not None else line_starts(text)
     n_lines = len(starts)
     spans: list[tuple[int, int]] = []
     for block in doc.blocks:

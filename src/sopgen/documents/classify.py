@@ -589,13 +589,14 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
     units = [(part, line, text, _fold(text)) for part in parts for line, text in _units(part)]
     patterns = [p for cues in cue_sets.values() for p in (cues.strong, cues.normal, cues.weak) if p is not None]
     candidates = UnitFilter([low for *_, low in units], patterns)
+    cue_ids = {sid: {id(p) for p in (c.strong, c.normal, c.weak) if p is not None} for sid, c in cue_sets.items()}
     for index, (part, line, text, low) in enumerate(units):
         need = 3 if part.claimed is not None else 2
         possible = candidates.candidates(index)
         for sid, cues in cue_sets.items():
             if sid == part.claimed or (sid in detection.by_id and detection.by_id[sid].status == "present"):
                 continue
-            if not any(id(p) in possible for p in (cues.strong, cues.normal, cues.weak) if p is not None):
+            if possible.isdisjoint(cue_ids[sid]):
                 continue
             may = functools.partial(_possible, possible)
             score, evidence = _score(cues, low, may)
