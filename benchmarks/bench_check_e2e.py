@@ -79,6 +79,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None, help="sopgen worker processes (default: all cores)")
     args = parser.parse_args()
+    # An installed package has its bytecode compiled; an editable checkout run with PYTHONDONTWRITEBYTECODE
+    # (set on some machines) would recompile every changed module at every start, which is not what users run.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src" / "sopgen"), quiet=1)
     files = corpus()
     size = sum(p.stat().st_size for p in files)
     folder = files[0].parents[len(files[0].relative_to(CACHE / "django-docs").parts) - 1]

@@ -25,6 +25,7 @@ _SECTION_WORD = re.compile(r"^\s*(?:section|abschnitt|kapitel|раздел|гл�
 _TABLE = re.compile(r"^\s*(\|.*\||\+[-=+]+\+)\s*$")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")
 _TERMINAL = re.compile(r"[.;!?,]\s*$")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>\n]{0,500}>")
 # Inline markup of Markdown, reStructuredText, MkDocs and Hugo-like shortcodes, removed so the words (and
 # identifiers such as erp_main or after_an_incident.md, which contain the same characters) survive exactly.
@@ -146,7 +147,7 @@ def parse_text(text: str) -> list[Block]:
             flush()
             i += 1
             continue
-        fence = _FENCE.match(raw)
+        fence = _FENCE.match(raw) if "`" in raw or "~" in raw else None
         if fence:
             flush()
             mark = fence.group(1)[:3]
@@ -157,9 +158,10 @@ def parse_text(text: str) -> list[Block]:
             blocks.append(Block(kind="code", text="\n".join(lines[i + 1 : j]), line=i + 1, end_line=end + 1))
             i = end + 1
             continue
-        if (stripped.endswith("::") and not _RST_DIRECTIVE.match(raw)) or (_RST_DIRECTIVE.match(raw) and "code" in raw):
+        directive = _RST_DIRECTIVE.match(raw) is not None if ".." in raw else False
+        if (stripped.endswith("::") and not directive) or (directive and "code" in raw):
             # reStructuredText literal block: the indented lines after '::' are code.
-            if not _RST_DIRECTIVE.match(raw) and stripped != "::":
+            if not directive and stripped != "::":
                 para.append((i, stripped[:-1]))
             flush()
             j = i + 1
@@ -172,12 +174,13 @@ def parse_text(text: str) -> list[Block]:
                                     end_line=last + 1))
             i = j
             continue
-        if _RST_DIRECTIVE.match(raw):
+        if directive:
             flush()
             i += 1
             continue
+        underline = _UNDERLINE.match(raw) is not None
         # reStructuredText over- and underlined title
-        if _UNDERLINE.match(raw) and i + 2 < n and lines[i + 1].strip() and _UNDERLINE.match(lines[i + 2]):
+        if underline and i + 2 < n and lines[i + 1].strip() and _UNDERLINE.match(lines[i + 2]):
             flush()
             char = "o" + raw.strip()[0]
             level = underline_levels.setdefault(char, len(underline_levels) + 1)
@@ -186,7 +189,7 @@ def parse_text(text: str) -> list[Block]:
             i += 3
             continue
         # setext / rst underline: the previous single line was the heading text
-        if _UNDERLINE.match(raw) and len(para) == 1 and len(stripped) >= 3:
+        if underline and len(para) == 1 and len(stripped) >= 3:
             idx, head = para.pop()
             char = stripped[0]
             if char in "=-" and not underline_levels:
@@ -197,11 +200,11 @@ def parse_text(text: str) -> list[Block]:
                                 level=level, style="setext"))
             i += 1
             continue
-        if _UNDERLINE.match(raw) or stripped in ("***", "___", "* * *"):
+        if underline or stripped in ("***", "___", "* * *"):
             flush()  # thematic break
             i += 1
             continue
-        if _TABLE.match(raw):
+        if ("|" in raw or "+" in raw) and _TABLE.match(raw):
             flush()
             j = i
             rows: list[str] = []
@@ -214,7 +217,7 @@ def parse_text(text: str) -> list[Block]:
             i = j
             continue
         # A paragraph that ended a sentence can be followed by a heading without a blank line (PDF text).
-        open_paragraph = bool(para) and not re.search(r"[.!?:]\s*$", para[-1][1])
+        open_paragraph = bool(para) and not _SENTENCE_END.search(para[-1][1])
         heading = _match_heading(raw, lines, i, next_nonblank(i + 1), open_paragraph)
         if heading is not None:
             flush()
