@@ -63,3 +63,13 @@ def test_unwritable_cache_still_answers(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         words._words.cache_clear()
         language._identifier.cache_clear()
+
+
+def test_damaged_language_cache_is_rebuilt(cache_home: Path) -> None:
+    text = "Порядок действий оператора"
+    expected = language._identifier().classify(text)
+    table = next(cache_home.glob("langid-*/nextmove.npy"))
+    table.write_bytes(b"not an array")
+    language._identifier.cache_clear()
+    assert language._identifier().classify(text)[0] == expected[0]
+    assert table.stat().st_size > 1_000_000  # written again, whole

@@ -31,7 +31,7 @@ def _words(language: str) -> frozenset[str]:
     stored = user_cache_dir() / f"words-{language}-{_version()}-{LENGTHS.start}-{LENGTHS.stop - 1}.txt"
     try:
         return frozenset(stored.read_text(encoding="utf-8").split("\n"))
-    except OSError:
+    except (OSError, ValueError):  # missing or damaged (not UTF-8): rebuilt below
         pass
     from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
 

@@ -37,8 +37,10 @@ def _identifier() -> Any:
         return langid.LanguageIdentifier(
             np.asarray(part["ptc"]), np.asarray(part["pc"]), part["classes"].tolist(), memoryview(part["nextmove"]),
             part["output"].tolist(), tk_row=part["row"].tolist())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         pass
+    except (OSError, ValueError):  # damaged: rebuilt below
+        shutil.rmtree(folder, ignore_errors=True)
     identifier = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
     identifier.set_languages(_LANGS)
     arrays = {"ptc": identifier.nb_ptc, "pc": identifier.nb_pc, "classes": np.array(identifier.nb_classes),
