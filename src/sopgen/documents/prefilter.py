@@ -1,13 +1,20 @@
-"""Necessary literals of a regex: a cheap substring test that tells when a rule's regex cannot match at all.
+"""Cheap necessary conditions for regex scans, so a pattern runs only where it can match.
 
 Python's `re` tries a pattern that starts with `\\b` or an alternation at every position of the text, which
-made a handful of security and placeholder rules the most expensive part of a check on real documents,
-though they match in almost none. RE2 and ripgrep skip such scans with a prefilter: a set of literals one
-of which every match must contain. Here the set is computed from the pattern's parse tree (`re._parser`,
-with a safe fallback to "no prefilter"); `str.__contains__` over the set is far cheaper than the scan.
+made security, placeholder and section-cue patterns the most expensive part of a check on real documents,
+though they match in almost none. RE2 and ripgrep skip such work with prefilters; here they come from the
+pattern's parse tree (`re._parser`, with a safe fallback to "no prefilter"):
+
+- `prefixes`: strings every match starts with. `TextScan.spans` finds them with `str.find` and tries the
+  pattern only there, giving exactly `finditer`'s spans; `literals`: strings one of which every match
+  contains, a gate where no prefix is known.
+- `first_words`: for the rule word lists, the word each entry's match starts with and the other words it
+  needs, checked against the document's vocabulary.
+- `UnitFilter`: for many short texts (paragraphs) and many patterns (section cues), which patterns can match
+  in which text, from one Aho-Corasick pass per text over all their literals.
 
 Case-insensitive patterns are tested against lower-cased text in which the few characters that `re` folds
-onto another letter (dotless ı, long ſ, the rounded Cyrillic letters ...) are mapped onto it, so the test
+onto another letter (dotless ı, long ſ, the rounded Cyrillic letters ...) are mapped onto it, so every test
 stays a necessary condition: it may let through a text the regex then rejects, never the other way round.
 """
 
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -62,7 +69,6 @@ class _Facts:
 
     exact: set[str] | None = None
     required: set[str] | None = None
-    runs: list[set[str]] = field(default_factory=list)
 
 
 def _score(literals: set[str] | None) -> tuple[int, int]:
