@@ -57,9 +57,11 @@ def test_a_runaway_file_is_stopped_by_the_time_budget(tmp_path: Path) -> None:
     share = tmp_path / "share"
     share.mkdir()
     (share / "good.md").write_text(GOOD, encoding="utf-8")
-    (share / "huge-line.md").write_text("word " * 1_000_000 + "\n", encoding="utf-8")  # 5 MB on one line
+    # 15 MB on one line (under the 20 MB size limit): about 4 s of work, well past the 1 s budget however
+    # the machine's load varies (5 MB took 1.4 s once the scans got faster, too close to the budget)
+    (share / "huge-line.md").write_text("word " * 3_000_000 + "\n", encoding="utf-8")
     run = run_sopgen(["gaps", str(share), "-p", "basic", "-f", "json", "-o", str(tmp_path / "r.json"),
-                      "--timeout", "1"], wall_s=60, label="gaps --timeout 1 on a 5 MB line")
+                      "--timeout", "1"], wall_s=60, label="gaps --timeout 1 on a 15 MB line")
     assert run.returncode == 1
     docs = _report(tmp_path / "r.json")
     assert "huge-line.md: timed out after 1 s" in str(docs["huge-line.md"]["error"])
