@@ -90,6 +90,18 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sopgen"
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file of this process, then an atomic rename, so
+    processes building the same cache entry at once all leave a complete file. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def config_path() -> Path | None:
     """The sopgen.toml in effect: SOPGEN_CONFIG if set, else ./sopgen.toml if it exists."""
     explicit = os.environ.get("SOPGEN_CONFIG")

@@ -9,12 +9,12 @@ written, go to simplemma itself: the answers are simplemma's either way.
 
 from __future__ import annotations
 
-import os
+import contextlib
 import unicodedata
 from functools import cache
 from importlib import metadata
 
-from sopgen.config import user_cache_dir
+from sopgen.config import user_cache_dir, write_cache_file
 
 LENGTHS = range(5, 9)
 
@@ -36,13 +36,8 @@ def _words(language: str) -> frozenset[str]:
     from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
 
     words = sorted(w for w in DEFAULT_DICTIONARY_FACTORY.get_dictionary(language) if len(w) in LENGTHS)
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_name(f"{stored.name}.{os.getpid()}.tmp")
-        partial.write_text("\n".join(words), encoding="utf-8")
-        partial.replace(stored)  # atomic: two workers building at once both end with a whole file
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # an unwritable cache: the words are still right, only not kept
+        write_cache_file(stored, "\n".join(words).encode("utf-8"))
     return frozenset(words)
 
 

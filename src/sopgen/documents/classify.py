@@ -21,9 +21,8 @@ with a leading "^" only matches at the start of a heading.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -252,15 +251,15 @@ def _cue_sets(specs: dict[str, SectionSpec], language: str) -> dict[str, _CueSet
     return out
 
 
-def _score(cues: _CueSet, low: str, may: Callable[[re.Pattern[str]], bool] = lambda _: True) -> tuple[int, str]:
-    """(score, evidence): 3 for a strong cue, 2 for a normal one, plus 1 per distinct weak cue. `may` says
-    which cue regexes can match in `low` at all (a prefilter), so the others are not run."""
-    if cues.strong is not None and may(cues.strong) and (m := cues.strong.search(low)):
+def _score(cues: _CueSet, low: str, possible: set[int]) -> tuple[int, str]:
+    """(score, evidence): 3 for a strong cue, 2 for a normal one, plus 1 per distinct weak cue. `possible`
+    holds the ids of the cue regexes that can match in `low` at all (a prefilter); the others are not run."""
+    if cues.strong is not None and id(cues.strong) in possible and (m := cues.strong.search(low)):
         return 3, m.group(0)
     score, evidence = 0, []
-    if cues.normal is not None and may(cues.normal) and (m := cues.normal.search(low)):
+    if cues.normal is not None and id(cues.normal) in possible and (m := cues.normal.search(low)):
         score, evidence = 2, [m.group(0)]
-    if cues.weak is not None and may(cues.weak):
+    if cues.weak is not None and id(cues.weak) in possible:
         hits: dict[str, str] = {}
         for m in cues.weak.finditer(low):
             hits.setdefault(m.lastgroup or "", m.group(0).strip())
@@ -578,10 +577,6 @@ def _units(part: _Part) -> Iterable[tuple[int, str]]:
         yield (blocks[0].line if blocks else part.line), text
 
 
-def _possible(possible: set[int], pattern: re.Pattern[str]) -> bool:
-    return id(pattern) in possible
-
-
 def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
     """Sections stated without a (recognisable) heading: decided by what their sentences say. In a part that
     a heading claimed for another section only a strong cue, or a cue backed by a weak one, counts."""
@@ -598,8 +593,7 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
                 continue
             if possible.isdisjoint(cue_ids[sid]):
                 continue
-            may = functools.partial(_possible, possible)
-            score, evidence = _score(cues, low, may)
+            score, evidence = _score(cues, low, possible)
             if score < need or _vetoed(specs[sid], text):
                 continue
             _record(detection, SectionMatch(

@@ -27,7 +27,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 _MAX_SET = 64  # larger literal sets are not worth testing one by one
-_MIN_LENGTH = 2  # a prefilter on a single character rejects almost nothing
 
 
 @cache
@@ -144,7 +143,7 @@ def _analyse(items: Any, ignorecase: bool) -> _Facts:
     return _Facts(exact=exact, required=best)
 
 
-def literals(pattern: re.Pattern[str], min_length: int = _MIN_LENGTH) -> tuple[frozenset[str], bool] | None:
+def literals(pattern: re.Pattern[str], min_length: int = 1) -> tuple[frozenset[str], bool] | None:
     """(literals, ignorecase): every match of `pattern` contains one of the literals (lower-cased and folded
     when ignorecase); None when no useful set exists or the pattern cannot be analysed."""
     try:
@@ -224,7 +223,7 @@ class UnitFilter:
         self.everywhere: set[int] = set()  # ids of patterns without a prefilter
         owners: dict[str, set[int]] = {}
         for pattern in patterns:
-            found = _cached_literals(pattern)
+            found = _plan(pattern).needs
             if found is None or found[1]:  # case-insensitive patterns are not used on these (folded) texts
                 self.everywhere.add(id(pattern))
                 continue
@@ -250,11 +249,6 @@ def _automaton(literals: frozenset[str]) -> Any:
         automaton.add_word(literal, literal)
     automaton.make_automaton()
     return automaton
-
-
-@cache
-def _cached_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
-    return literals(pattern)
 
 
 def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
@@ -346,7 +340,7 @@ class _Plan:
 
 @cache
 def _plan(pattern: re.Pattern[str]) -> _Plan:
-    return _Plan(prefixes(pattern), literals(pattern, min_length=1))
+    return _Plan(prefixes(pattern), literals(pattern))
 
 
 class TextScan:

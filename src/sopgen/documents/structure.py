@@ -45,18 +45,17 @@ _INLINE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
 
 
 def _needs(pattern: re.Pattern[str]) -> frozenset[str]:
-    found = literals(pattern, min_length=1)
+    found = literals(pattern)
     return found[0] if found is not None and not found[1] else frozenset()
 
 
 # each pattern runs only on a line holding one of the literals any match of it contains ('**', ':`', '](')
 _INLINE_NEEDS = [(_needs(pattern), pattern, replacement) for pattern, replacement in _INLINE]
 _TAG_NEEDS = _needs(_HTML_TAG)
-# every character some needed literal starts with; a line with none of them is left as it is
-_TRIGGERS = re.compile("[" + re.escape("".join({n[0] for needs, _, _ in _INLINE_NEEDS for n in needs}
-                                               | {n[0] for n in _TAG_NEEDS})) + "]")
-if any(not needs for needs, _, _ in _INLINE_NEEDS) or not _TAG_NEEDS:
-    _TRIGGERS = re.compile("")  # a pattern without a needed literal: every line must go through the patterns
+# every character some needed literal starts with: a line with none of them is left as it is (unless a
+# pattern needs no literal, then every line goes through the patterns)
+_TRIGGERS = re.compile("") if any(not needs for needs, _, _ in _INLINE_NEEDS) or not _TAG_NEEDS else re.compile(
+    "[" + re.escape("".join({n[0] for needs, _, _ in _INLINE_NEEDS for n in needs} | {n[0] for n in _TAG_NEEDS})) + "]")
 
 
 def clean_inline(text: str) -> str:

@@ -1,7 +1,8 @@
 """Result cache for --resume: one SQLite row per (file content hash, profile, rules version).
 
 Every finished document is committed at once, so a run killed with Ctrl-C or SIGKILL loses nothing it
-already finished (a power cut may lose the last few, which are then analysed again); a re-run only analyses files whose content (or the profile/rules) changed.
+already finished (a power cut may lose the last few, which are then analysed again); a re-run only
+analyses files whose content (or the profile/rules) changed.
 """
 
 from __future__ import annotations

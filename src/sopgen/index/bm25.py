@@ -6,17 +6,17 @@ and Russian forms meet; identifiers such as FRM-QA-017 are also kept whole.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
-import os
 import re
 from collections import Counter, defaultdict
 from functools import cache
 
 import numpy as np
 
-from sopgen.config import user_cache_dir
+from sopgen.config import user_cache_dir, write_cache_file
 from sopgen.yamlio import fast_load
 
 _WORD = re.compile(r"\w+")
@@ -112,13 +112,8 @@ def _glossary_data() -> tuple[list[dict[str, list[str]]], dict[str, list[tuple[s
     except (OSError, ValueError):
         pass
     keys = {word: sorted(set(_forms(word))) for concept in concepts for words in concept.values() for word in words}
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
-        partial.replace(stored)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_cache_file(stored, json.dumps(keys, ensure_ascii=False).encode("utf-8"))
     return concepts, keys
 
 

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sopgen.config import user_cache_dir
+from sopgen.config import user_cache_dir, write_cache_file
 from sopgen.errors import OfflineResourceError
 
 # tiktoken caches a BPE file under sha1(url); these are the names for the two encodings we ship.
@@ -58,9 +58,7 @@ def ensure_offline_encodings() -> Path:
         data = gzip.decompress(packed)
         if hashlib.sha256(data).hexdigest() != sha:
             raise OfflineResourceError(f"the shipped {name} BPE file has an unexpected hash", path=dest)
-        tmp = dest.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(dest)
+        write_cache_file(dest, data)
     os.environ["TIKTOKEN_CACHE_DIR"] = str(target)
     return target
 
