@@ -20,9 +20,11 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar
 
 from sopgen.batch.limits import Limits
@@ -31,6 +33,7 @@ from sopgen.errors import SopgenError
 K = TypeVar("K")
 _PR_SET_PDEATHSIG = 1
 _EXIT_OOM = 113  # a worker that hit its memory limit exits with this
+_QUEUED_BYTES = 16 * 1024  # a task sent ahead must fit a pipe's buffer, so the send never blocks
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,24 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, func, memory_mb, os.getpid()), daemon=True)
         self.process.start()
         child.close()
-        self.key: Any = None
-        self.started = 0.0
+        self.pending: deque[tuple[Any, bytes]] = deque()  # tasks sent and not answered; the first is running
+        self.started = 0.0  # when the running task started
 
-    def send(self, key: Any, args: tuple[Any, ...]) -> None:
-        self.key, self.started = key, time.monotonic()
-        self.conn.send((key, args))
+    @property
+    def key(self) -> Any:
+        return self.pending[0][0] if self.pending else None
+
+    def send(self, key: Any, data: bytes) -> None:
+        """Queue a pickled `(key, args)` task; the worker runs its tasks in the order they were sent."""
+        self.conn.send_bytes(data)
+        if not self.pending:
+            self.started = time.monotonic()
+        self.pending.append((key, data))
+
+    def answered(self) -> None:
+        """The running task answered: the next queued one (if any) starts now."""
+        self.pending.popleft()
+        self.started = time.monotonic()
 
     def kill(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -171,18 +186,10 @@ class BoundedPool:
             worker.process.join(timeout=2)  # so its exit code says why it died
             return None
 
-    def _start(self, worker: _Worker, key: Any, args: tuple[Any, ...]) -> _Worker:
-        """Hand a task to `worker`, or to a fresh one if that worker's pipe is gone."""
-        try:
-            worker.send(key, args)
-        except (OSError, BrokenPipeError):
-            worker = self._replace(worker)
-            worker.send(key, args)
-        return worker
-
-    def _finish(self, worker: _Worker, ready: bool) -> tuple[Outcome[Any], _Worker]:
-        """The outcome of `worker`'s task (`ready`: it answered before its deadline) and the worker to use
-        next: the same one, or a replacement for one that timed out, ran out of memory or died."""
+    def _finish(self, worker: _Worker, ready: bool) -> tuple[Outcome[Any], _Worker, list[tuple[Any, bytes]]]:
+        """The outcome of `worker`'s running task (`ready`: it answered before its deadline), the worker to
+        use next (the same one, or a replacement for one that timed out, ran out of memory or died) and the
+        tasks that were queued behind a task that took its worker down, to be run again elsewhere."""
         message = self._collect(worker) if ready else None
         seconds = time.monotonic() - worker.started
         if message is None or message[1] == "oom":
@@ -190,46 +197,77 @@ class BoundedPool:
                 status = "timeout"
             else:
                 status = "oom" if message is not None or worker.process.exitcode == _EXIT_OOM else "crash"
-            return Outcome(worker.key, error=self._error_for(status), seconds=seconds), self._replace(worker)
+            orphans = list(worker.pending)[1:]
+            outcome = Outcome(worker.key, error=self._error_for(status), seconds=seconds)
+            return outcome, self._replace(worker), orphans
+        worker.answered()
         key, status, payload = message
         if status == "error":
-            return Outcome(key, error=str(payload), seconds=seconds), worker
-        return Outcome(key, result=payload, seconds=seconds), worker
+            return Outcome(key, error=str(payload), seconds=seconds), worker, []
+        return Outcome(key, result=payload, seconds=seconds), worker, []
 
     def run(self, key: K, *args: Any) -> Outcome[K]:
         """One task, blocking; thread-safe (a server's request threads share the pool)."""
-        worker = self._start(self._idle.get(), key, args)
-        outcome, worker = self._finish(worker, worker.conn.poll(self.limits.timeout_s))
+        data = bytes(ForkingPickler.dumps((key, args)))
+        worker = self._idle.get()
+        try:
+            worker.send(key, data)
+        except (OSError, BrokenPipeError):
+            worker = self._replace(worker)
+            worker.send(key, data)
+        outcome, worker, _ = self._finish(worker, worker.conn.poll(self.limits.timeout_s))
         self._idle.put(worker)
         return outcome
 
     def imap_unordered(self, tasks: Iterable[tuple[K, tuple[Any, ...]]]) -> Iterator[Outcome[K]]:
-        """Every task's outcome as it finishes; runaway and crashing tasks become error outcomes."""
+        """Every task's outcome as it finishes; runaway and crashing tasks become error outcomes.
+
+        Each worker is sent its next task while it runs the current one (when the task is small enough to
+        wait in the pipe), so it never sits idle while this process reads a result and answers; a task
+        queued behind one that takes its worker down is run again on another."""
         todo = iter(tasks)
-        idle = [self._idle.get() for _ in range(self.size)]
-        busy: dict[Connection, _Worker] = {}
+        again: deque[tuple[Any, bytes]] = deque()
+
+        def next_task() -> tuple[Any, bytes] | None:
+            if again:
+                return again.popleft()
+            task = next(todo, None)
+            return None if task is None else (task[0], bytes(ForkingPickler.dumps(task)))
+
+        workers = [self._idle.get() for _ in range(self.size)]
+        held: tuple[Any, bytes] | None = None  # a task taken from `todo` and not yet sent
         try:
             while True:
-                while idle and (task := next(todo, None)) is not None:
-                    worker = self._start(idle.pop(), *task)
-                    busy[worker.conn] = worker
+                for i, worker in enumerate(workers):
+                    while len(worker.pending) < 2:
+                        held = held or next_task()
+                        if held is None:
+                            break
+                        if worker.pending and len(held[1]) > _QUEUED_BYTES:
+                            break  # too big to wait in the pipe: sent when the worker is free
+                        try:
+                            worker.send(*held)
+                        except (OSError, BrokenPipeError):
+                            if worker.pending:  # it died with work: the wait below reports it
+                                break
+                            worker = workers[i] = self._replace(worker)
+                            continue
+                        held = None
+                busy = {w.conn: w for w in workers if w.pending}
                 if not busy:
                     return
                 deadline = min(w.started for w in busy.values()) + self.limits.timeout_s
                 ready = set(wait(list(busy), timeout=max(0.0, deadline - time.monotonic())))
                 now = time.monotonic()
-                for conn, worker in list(busy.items()):
+                for conn, worker in busy.items():
                     answered = conn in ready
                     if answered or now - worker.started >= self.limits.timeout_s:
-                        del busy[conn]
-                        outcome, worker = self._finish(worker, answered)
-                        idle.append(worker)
+                        outcome, workers[workers.index(worker)], orphans = self._finish(worker, answered)
+                        again.extend(orphans)
                         yield outcome
         finally:
-            for worker in busy.values():  # abandoned mid-run (an exception or a closed generator)
-                idle.append(self._replace(worker))
-            for worker in idle:
-                self._idle.put(worker)
+            for worker in workers:
+                self._idle.put(self._replace(worker) if worker.pending else worker)
 
     def close(self) -> None:
         with self._lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from sopgen.batch.limits import Limits
@@ -64,8 +65,10 @@ def check_files(files: Iterable[tuple[str, str]], profile: Profile, rules: RuleS
                 DocumentReport(path=outcome.key, error=f"{outcome.key}: {outcome.error}")
         return
     workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
-    tasks = ((shown, (path, shown, profile, rules, limits)) for path, shown in items)
-    with BoundedPool(_analyse, workers, limits) as pool:
+    # what every task shares goes to the workers once, when they start; a task is then two short strings
+    analyse = partial(_analyse, profile=profile, rules=rules, limits=limits)
+    tasks = ((shown, (path, shown)) for path, shown in items)
+    with BoundedPool(analyse, workers, limits) as pool:
         for outcome in pool.imap_unordered(tasks):
             if outcome.error is None:
                 yield outcome.result
