@@ -124,3 +124,24 @@ def test_csv_and_json_carry_owner_and_review_due(tmp_path: Path) -> None:
     assert row["owner"] == "Safety officer" and row["last_revised"] == "2024-01-12"
     assert row["review_due"] == "2025-01-12" and row["review_overdue"] == "true"
     assert any(f.rule == "review-overdue" and f.line == 5 for f in report.documents[0].findings)
+
+
+def test_json_spliced_from_worker_text_is_the_plain_serialisation(share: Path, tmp_path: Path) -> None:
+    from sopgen.checks.baseline import Baseline, apply_baseline
+    from sopgen.checks.findings import EncodedReports
+    from sopgen.checks.output import render_json
+
+    cache = tmp_path / "cache"
+    analyze_gaps([share], "full", jobs=2, cache_dir=cache, resume=True)  # fills the cache
+    (share / "de" / "sicherung.txt").write_bytes((DE + "3. Der Administrator archiviert bald.\n").encode("cp1252"))
+    encoded = EncodedReports()
+    report = analyze_gaps([share], "full", jobs=2, cache_dir=cache, resume=True, encoded=encoded)
+    fresh = [d for d in report.documents if encoded.get(d) is not None]
+    names = {Path(d.path).name for d in fresh}  # the changed file and the unreadable ones (never cached)
+    assert "sicherung.txt" in names and not names & {"proby.md", "restore.docx"}
+    assert render_json(report, encoded) == report.model_dump_json(indent=2)
+    # a baseline marks copies: the worker's text (without the marks) must not be spliced in for them
+    marked = apply_baseline(report, Baseline(entries=[]))
+    assert encoded.get(fresh[0]) is not None and all(encoded.get(d) is None for d in marked.documents)
+    text = render_json(marked, encoded)
+    assert text == marked.model_dump_json(indent=2) and '"baseline": "new"' in text

@@ -67,23 +67,28 @@ def _key(path: str, f: Finding) -> tuple[str, str, str]:
 
 
 def apply_baseline(report: Report, baseline: Baseline) -> Report:
-    """Mark every finding `new` or `unchanged`; the summary counts both and the known findings now gone."""
+    """A copy with every finding marked `new` or `unchanged`; the summary counts both and the known findings
+    now gone. The report given is left as it is (its documents' JSON may already be written)."""
     left = baseline.counts()
     new = unchanged = 0
+    documents = []
     for doc in report.documents:
+        marked = []
         for f in doc.findings:
             key = _key(doc.path, f)
             if left[key] > 0:
                 left[key] -= 1
-                f.baseline = "unchanged"
+                marked.append(f.model_copy(update={"baseline": "unchanged"}))
                 unchanged += 1
             else:
-                f.baseline = "new"
+                marked.append(f.model_copy(update={"baseline": "new"}))
                 new += 1
+        documents.append(doc.model_copy(update={"findings": marked}))
     checked = {d.path for d in report.documents}
     absent = sum(n for (path, _, _), n in left.items() if path in checked and n > 0)
-    report.summary.baseline = BaselineSummary(new=new, unchanged=unchanged, absent=absent)
-    return report
+    summary = report.summary.model_copy(update={"baseline": BaselineSummary(new=new, unchanged=unchanged,
+                                                                            absent=absent)})
+    return report.model_copy(update={"documents": documents, "summary": summary})
 
 
 def updated_baseline(report: Report, previous: Baseline | None = None) -> Baseline:

@@ -111,3 +111,20 @@ class Report(BaseModel):
             summary=Summary(documents=len(documents), failed=sum(1 for d in documents if d.error),
                             missing_by_section=missing),
         )
+
+
+class EncodedReports:
+    """The JSON (`model_dump_json(indent=2)`) a worker already wrote for a report, kept beside the object
+    it decoded to, so a batch written as JSON (or cached) is not serialised a second time in the parent.
+
+    Kept by identity: a report that was changed is a new object (`model_copy`) and has no entry."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[DocumentReport, str]] = {}
+
+    def add(self, report: DocumentReport, text: str) -> None:
+        self._by_id[id(report)] = (report, text)  # the entry holds the object, so its id is not reused
+
+    def get(self, report: DocumentReport) -> str | None:
+        entry = self._by_id.get(id(report))
+        return entry[1] if entry is not None and entry[0] is report else None

@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from sopgen.checks.findings import DocumentReport, Report
+from sopgen.checks.findings import DocumentReport, EncodedReports, Report
 from sopgen.checks.rules import all_rule_specs
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,10 +48,19 @@ def render_text(report: Report, colour: bool = False) -> str:
     return "\n".join(out)
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, encoded: EncodedReports | None = None) -> str:
+    """The report as indented JSON; documents whose JSON a worker already wrote (`encoded`) are spliced
+    in, indented one level deeper, not serialised again: the text is the same either way."""
     # pydantic's serialiser writes the same text as json.dumps(model_dump(), ensure_ascii=False, indent=2),
     # about six times faster: with an indent the standard library falls back to its pure-Python encoder
-    return report.model_dump_json(indent=2)
+    if encoded is None or not report.documents:
+        return report.model_dump_json(indent=2)
+    shell = report.model_copy(update={"documents": []}).model_dump_json(indent=2)
+    head, found, tail = shell.partition('\n  "documents": [],\n')
+    if not found:  # not the shape this splices into: serialise it all
+        return report.model_dump_json(indent=2)
+    parts = ("    " + (encoded.get(d) or d.model_dump_json(indent=2)).replace("\n", "\n    ") for d in report.documents)
+    return head + '\n  "documents": [\n' + ",\n".join(parts) + "\n  ],\n" + tail
 
 
 def sarif_dict(report: Report, version: str) -> dict[str, Any]:

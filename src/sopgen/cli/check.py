@@ -93,7 +93,7 @@ def check_cmd(
     """
     # imported here, not at the top: `sopgen --help` and the other verbs never pay for the check engine
     from sopgen.checks.batch import check_files
-    from sopgen.checks.findings import Report
+    from sopgen.checks.findings import EncodedReports, Report
     from sopgen.checks.output import render_json, render_sarif, render_text
     from sopgen.documents.names import display_name
 
@@ -104,14 +104,15 @@ def check_cmd(
     settings = with_language(with_limits(settings, timeout, memory_mb, max_mb), language)
     rules = settings.checks.model_copy(update={"disable": [*settings.checks.disable, *(disable or [])]})
     shown = [display_name(str(f)) for f in files]
+    encoded = EncodedReports()
     by_path = {r.path: r for r in check_files(zip(map(str, files), shown, strict=True), prof, rules,
-                                              settings.limits, jobs)}
+                                              settings.limits, jobs, encoded=encoded)}
     documents = [by_path[s] for s in shown]
     if review:
         documents = _review(documents, files, settings)
     report = use_baseline(Report.build(prof.name, documents), baseline, write_baseline)
     if fmt == "json":
-        write_output(render_json(report), output)
+        write_output(render_json(report, encoded), output)
     elif fmt == "sarif":
         write_output(render_sarif(report), output)
     elif output is None:

@@ -76,6 +76,7 @@ def gaps_cmd(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from sopgen.checks.findings import EncodedReports
     from sopgen.checks.output import render_json, render_sarif
     from sopgen.gaps import analyze_gaps, render_csv, render_html, render_table
     from sopgen.gaps.reports import CSV_ENCODING
@@ -113,10 +114,11 @@ def gaps_cmd(
         elif done % 100 == 0:
             err_console.print(f"{done} documents done", highlight=False)
 
+    encoded = EncodedReports()
     try:
         report = analyze_gaps(paths, prof, jobs=jobs, resume=resume, cache_dir=settings.cache_dir, include=include,
                               exclude=exclude, rules=settings.checks, progress=on_done, on_start=on_start,
-                              limits=settings.limits, cluster=cluster)
+                              limits=settings.limits, cluster=cluster, encoded=encoded)
     finally:
         if bar is not None:
             bar.stop()
@@ -136,7 +138,8 @@ def gaps_cmd(
         console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
         render_table(report, console)
     else:
-        writers = {"json": render_json, "sarif": render_sarif, "csv": render_csv, "html": render_html, **exporters}
+        writers = {"json": lambda r: render_json(r, encoded), "sarif": render_sarif, "csv": render_csv,
+                   "html": render_html, **exporters}
         text = str(writers[fmt](report))
         write_output(text, output, CSV_ENCODING if fmt == "csv" else "utf-8")
         if output is not None:

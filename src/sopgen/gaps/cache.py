@@ -34,8 +34,9 @@ class ResultCache:
         row = self._db.execute("SELECT report FROM results WHERE key = ?", (key,)).fetchone()
         return DocumentReport.model_validate_json(row[0]) if row else None
 
-    def put(self, key: str, report: DocumentReport) -> None:
-        self._db.execute("INSERT OR REPLACE INTO results (key, report) VALUES (?, ?)", (key, report.model_dump_json()))
+    def put(self, key: str, report: str) -> None:
+        """Store a report's JSON (`DocumentReport.model_dump_json`, with or without an indent)."""
+        self._db.execute("INSERT OR REPLACE INTO results (key, report) VALUES (?, ?)", (key, report))
         self._db.commit()
 
     def close(self) -> None:

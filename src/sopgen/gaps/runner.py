@@ -9,7 +9,7 @@ from pathlib import Path
 from sopgen._version import __version__
 from sopgen.batch.limits import Limits
 from sopgen.checks.batch import check_files
-from sopgen.checks.findings import DocumentReport, Report
+from sopgen.checks.findings import DocumentReport, EncodedReports, Report
 from sopgen.checks.rules import data_fingerprint
 from sopgen.config import RuleSettings
 from sopgen.documents.loaders import content_hash
@@ -40,6 +40,7 @@ def analyze_gaps(
     limits: Limits | None = None,
     root: str | None = None,
     cluster: str | None = None,
+    encoded: EncodedReports | None = None,
 ) -> Report:
     """Analyse every supported document under `paths` against a profile.
 
@@ -50,6 +51,7 @@ def analyze_gaps(
     1
 
     `cluster` (a Ray address) runs the checks as Ray tasks; the report is the same as a local run's.
+    `encoded` collects the JSON the workers wrote for each report analysed in this run (see render_json).
     """
     profile = load_profile(profile) if isinstance(profile, str) else profile
     rules = rules or RuleSettings()
@@ -58,6 +60,7 @@ def analyze_gaps(
     if on_start:
         on_start(len(targets) + len(broken), skipped)
     results: dict[str, DocumentReport] = {}
+    encoded = encoded if encoded is not None else EncodedReports()
     for t in broken:
         results[t.shown] = DocumentReport(path=t.shown, error=f"{t.shown}: file not found (check the path)")
         if progress:
@@ -80,12 +83,13 @@ def analyze_gaps(
         def finish(t: Target, key: str | None, report: DocumentReport) -> None:
             results[t.shown] = report
             if key and report.error is None:
-                cache.put(key, report)
+                cache.put(key, encoded.get(report) or report.model_dump_json())
             if progress:
                 progress(report, False)
 
         by_shown = {t.shown: (t, key) for t, key in todo}
-        for report in check_files([(str(t.path), t.shown) for t, _ in todo], profile, rules, limits, jobs, cluster):
+        for report in check_files([(str(t.path), t.shown) for t, _ in todo], profile, rules, limits, jobs, cluster,
+                                  encoded):
             t, key = by_shown[report.path]
             finish(t, key, report)
     finally:
