@@ -76,3 +76,15 @@ def test_filtered_rules_find_what_a_plain_scan_finds(language: str) -> None:
             if rule.regex is not None and rule.spec.kind == "lexical":
                 plain = [m.span() for m in rule.regex.finditer(doc.text if rule.spec.raw_text else ctx.masked)]
                 assert _regex_spans(ctx, rule) == plain, (rule.id, text)
+
+
+def test_scans_of_unions_and_scoped_case_flags_equal_plain_scans() -> None:
+    """A union with more prefixes than the limit is tested on shorter prefixes; a '(?i:...)' group inside a
+    case-sensitive pattern is not given lower-cased prefixes (which would miss 'To be defined')."""
+    many = re.compile("|".join(rf"\[{w}{i}\]" for i in range(40) for w in ("Name", "name")))
+    scoped = re.compile(r"\b(?i:to be (?:defined|confirmed))\b|TBD")
+    assert prefixes(many) is not None
+    text = "[Name3] x [name39] [NAME3] To be defined; TO BE CONFIRMED, TBD, tbd, to be defined."
+    for pattern in (many, scoped):
+        assert TextScan(text).spans(pattern) == [m.span() for m in pattern.finditer(text)]
+    assert len(TextScan(text).spans(scoped)) == 4

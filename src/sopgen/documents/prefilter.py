@@ -112,6 +112,9 @@ def _analyse(items: Any, ignorecase: bool) -> _Facts:
         elif op is c.SUBPATTERN:
             _group, add, delete, sub = av
             case = (ignorecase or bool(add & re.IGNORECASE)) and not (delete & re.IGNORECASE)
+            if case != ignorecase:  # '(?i:...)' inside a case-sensitive pattern: its literals are opaque here
+                flush()
+                continue
             inner = _analyse(sub, case)
             if inner.exact is not None:
                 extend(inner.exact)
@@ -258,11 +261,20 @@ def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
     current: set[str] = {""}
 
     def product(options: set[str]) -> bool:
+        """Extend every prefix by every option; False when the set got too large and was cut short (a
+        shorter prefix is still one every match starts with), so the caller stops extending."""
         nonlocal current
-        if len(current) * len(options) > _MAX_SET:
-            return False
-        current = {a + b for a in current for b in options}
-        return True
+        combined = {a + b for a in current for b in options}
+        if len(combined) <= _MAX_SET:
+            current = combined
+            return True
+        for length in range(max(map(len, combined)) - 1, 0, -1):
+            combined = {c[:length] for c in combined}
+            if len(combined) <= _MAX_SET:
+                break
+        if len(combined) <= _MAX_SET and "" not in combined:
+            current = combined
+        return False
 
     for op, av in items:
         if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
@@ -279,6 +291,8 @@ def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
         if op is c.SUBPATTERN:
             _group, add, delete, sub = av
             case = (ignorecase or bool(add & re.IGNORECASE)) and not (delete & re.IGNORECASE)
+            if case != ignorecase:  # a scoped case flag: the scan tests one case for the whole pattern
+                return current, False
             inner, whole = _prefixes(sub, case)
         elif op is c.BRANCH:
             alternatives = [_prefixes(alt, ignorecase) for alt in av[1]]
@@ -308,6 +322,12 @@ def prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
         found, _whole = _prefixes(tree, ignorecase)
     except Exception:
         return None
+    if found and "" not in found:
+        # too many prefixes (a union of many patterns): shorter ones are still a necessary condition
+        for length in range(max(map(len, found)) - 1, 0, -1):
+            if len(found) <= _MAX_SET:
+                break
+            found = {f[:length] for f in found}
     if not found or "" in found or len(found) > _MAX_SET:
         return None
     if ignorecase and not _fold_table() and any(ord(ch) > 127 or ch in "iks" for lit in found for ch in lit):
