@@ -150,7 +150,11 @@ def _en(text: str, start: int, end: int, body: str) -> Iterator[Span]:
 
 
 def _de(text: str, start: int, end: int, body: str) -> Iterator[Span]:
-    if not _DE_AUX.search(body) or _DE_AGENT.search(body):
+    if _DE_AGENT.search(body):
+        return
+    if _DE_SEIN.search(body):
+        yield from _de_modal_passive(text, start, end)
+    if not _DE_AUX.search(body):
         return
     for seg_start, segment in _segments(text, start, end):
         if _DE_CONDITIONAL.match(segment):
@@ -170,6 +174,27 @@ def _de(text: str, start: int, end: int, body: str) -> Iterator[Span]:
             yield seg_start + found.start(), seg_start + found.end()
 
 
+_DE_SEIN = re.compile(r"\b(?:ist|sind|war|waren)\b")
+_DE_ZU_INFINITIVE = re.compile(r"(?<![\w-])(?:zu\s+[a-zäöüß]{2,}(?:en|ern|eln)|[a-zäöüß]{2,}zu[a-zäöüß]{2,}(?:en|ern|eln))"
+                               r"(?=\s*(?:[.;:!?,)]|$))")
+_DE_SUBJECT_FRAME = re.compile(r"\b(?:verpflichtet|berechtigt|bereit|gehalten|befugt|angewiesen|fähig|imstande|"
+                               r"in der lage|aufgefordert)\b", re.I)
+
+
+def _de_modal_passive(text: str, start: int, end: int) -> Iterator[Span]:
+    """'sein' + 'zu' + infinitive, the modal passive: "Die Ware ist einzulagern", "Bei Fehlern ist ein
+    8D-Report zu erstellen" say what must be done and not who does it ('zu hoch' is an adjective, and
+    "Der Fahrer ist verpflichtet, ... zu" names its actor)."""
+    for seg_start, segment in _segments(text, start, end):
+        sein = _DE_SEIN.search(segment)
+        if sein is None or _DE_CONDITIONAL.match(segment) or _DE_SUBJECT_FRAME.search(segment):
+            continue
+        for m in _DE_ZU_INFINITIVE.finditer(segment, sein.end()):
+            verb = m.group(0).split()[-1]
+            if not str(_hanta().analyze(verb)[1]).startswith(("ADJ(D)", "ADV", "NN")):
+                yield seg_start + m.start(), seg_start + m.end()
+
+
 def _ru(text: str, start: int, end: int, body: str) -> Iterator[Span]:
     for seg_start, segment in _segments(text, start, end):
         if _RU_CONDITIONAL.match(segment):
@@ -181,6 +206,31 @@ def _ru(text: str, start: int, end: int, body: str) -> Iterator[Span]:
                 hits.append((seg_start + m.start(), seg_start + m.end()))
         if hits and not _ru_has_agent(segment):
             yield from hits
+    yield from _ru_indefinite_personal(text, start, end, body)
+
+
+_RU_WORD = re.compile(r"[а-яёА-ЯЁ]{2,}")
+
+
+def _ru_indefinite_personal(text: str, start: int, end: int, body: str) -> Iterator[Span]:
+    """A transitive verb in the third person plural with no subject in the clause ("Если результат
+    сомнительный, анализ повторяют", "Заявку передают в отдел"): the Russian way of not saying who does
+    it, read as the passive is. A word read first as a nominative plural, or one that can be a person or a
+    pronoun in the nominative, counts as a subject ("Операторы, получив заявку, проверяют её")."""
+    verbs: list[tuple[int, int]] = []
+    for seg_start, segment in _segments(text, start, end):
+        conditional = bool(_RU_CONDITIONAL.match(segment))
+        for m in _RU_WORD.finditer(segment):
+            parses = _morph().parse(m.group(0).lower())
+            top = set(parses[0].tag.grammemes)
+            if not conditional and {"VERB", "tran", "plur", "3per", "indc"} <= top and not m.group(0).endswith(("ся", "сь")):
+                verbs.append((seg_start + m.start(), seg_start + m.end()))
+                continue
+            if {"NOUN", "nomn", "plur"} <= top or any(
+                    "nomn" in p.tag.grammemes and ("NPRO" in p.tag.grammemes or {"NOUN", "anim"} <= set(p.tag.grammemes))
+                    for p in parses):
+                return
+    yield from verbs
 
 
 def _ru_is_passive(word: str) -> bool:
