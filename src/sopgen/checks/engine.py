@@ -320,6 +320,16 @@ def _requirement_strength(ctx: Context, rule: CompiledRule) -> Iterator[Finding]
 
 
 _EMPHASIS_WORDS = set(["not", "no", "only", "never", "must", "all", "any", "and", "or", "nie", "nicht", "nur", "kein", "keine", "alle", "und", "oder", "не", "нет", "только", "никогда", "все", "и", "или"])
+# short words procedures write in capitals as labels, states and warnings (too short for the dictionary test,
+# whose short entries include abbreviations such as 'lims' and 'capa')
+_EMPHASIS_WORDS |= set(["note", "date", "name", "time", "stop", "done", "open", "lock", "head", "lead", "news", "idle",
+                        "high", "full", "safe", "true", "none", "null", "read", "each", "also", "then", "when", "what",
+                        "who", "why", "how", "yes", "off", "on", "hot", "cold", "wet", "dry", "new", "old", "fail",
+                        "pass", "live", "test", "main", "back", "next", "step", "fire", "help", "call", "wait", "keep",
+                        "away", "out", "up", "down", "the", "for", "with", "from", "into", "mehr", "als", "bei", "auf",
+                        "aus", "für", "mit", "wenn", "dann", "wie", "was", "wer", "hier", "halt", "heiß", "nass",
+                        "neu", "alt", "ende", "zeit", "ja", "nein", "der", "die", "das", "ist", "как", "что", "кто",
+                        "где", "при", "для", "это", "да", "стоп", "вход", "выход", "или", "если", "уже"])
 
 
 @cache
@@ -330,7 +340,12 @@ def _is_word(token: str, language: str) -> bool:
     vowels = sum(c in "aeiouyäöüаеёиоуыэюя" for c in low)
     if len(low) >= 6 and vowels >= 2:
         return True  # decided before any dictionary is opened
+    if _ROMAN.fullmatch(token):
+        return True  # 'Part VIII', 'Kapitel IV': a number
     return len(low) >= 5 and (words.is_known(low, language) or words.is_known(low, "en"))
+
+
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
