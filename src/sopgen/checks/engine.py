@@ -181,7 +181,7 @@ def _regex_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
     text = ctx.masked
     spans: list[tuple[int, int]] = []
-    if rule.words is not None:
+    if rule.has_words:
         spans += _word_spans(ctx, rule)
     if rule.regex is not None:
         spans += _regex_spans(ctx, rule)

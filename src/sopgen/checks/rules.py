@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -112,10 +112,10 @@ def _word_entries(spec: RuleSpec) -> list[tuple[str, bool]]:
     return [(" ".join(p.split()), False) for p in spec.phrases] + [(s, True) for s in spec.stems]
 
 
-def _word_regex(spec: RuleSpec) -> re.Pattern[str] | None:
+def _word_source(spec: RuleSpec) -> str | None:
     """Phrases and stems as one case-sensitive trie regex, run on lower-cased text (faster than IGNORECASE)."""
     entries = _word_entries(spec)
-    return re.compile(rf"(?<![\w/])(?:{_trie_regex(entries)})") if entries else None
+    return rf"(?<![\w/])(?:{_trie_regex(entries)})" if entries else None
 
 
 def _pattern_regex(spec: RuleSpec) -> re.Pattern[str] | None:
@@ -131,16 +131,23 @@ class CompiledRule:
     def __init__(self, spec: RuleSpec, language: str) -> None:
         self.spec = spec
         self.language = language
-        self.words = _word_regex(spec)
+        self._word_pattern = _word_source(spec)
+        self.has_words = self._word_pattern is not None
         self.regex = _pattern_regex(spec)
         # the words a match can start with, so the word list is tried only there
-        self.word_starts = first_words(_word_entries(spec)) if self.words is not None else None
+        self.word_starts = first_words(_word_entries(spec)) if self.has_words else None
         self.exceptions = [re.compile(p, re.IGNORECASE) for p in spec.exceptions]
         self.separators = re.compile("|".join(spec.separators), re.IGNORECASE) if spec.separators else None
         self.skip_initial = {w.lower() for w in spec.skip_sentence_initial}
         self.not_under = re.compile("|".join(spec.not_under_headings), re.I) if spec.not_under_headings else None
         self.function_words = {w.lower() for w in spec.function_words}
         self.known = set(spec.known) | (_well_known() if spec.kind == "undefined-abbreviation" else set())
+
+    @cached_property
+    def words(self) -> re.Pattern[str] | None:
+        """The word-list regex, compiled when first needed: on a short text most lists have no candidate
+        word at all (`word_starts`), and compiling every list was about a tenth of a one-page check."""
+        return re.compile(self._word_pattern) if self._word_pattern is not None else None
 
     @property
     def id(self) -> str:

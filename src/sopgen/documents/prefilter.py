@@ -146,14 +146,21 @@ def _analyse(items: Any, ignorecase: bool) -> _Facts:
     return _Facts(exact=exact, required=best)
 
 
+@lru_cache(maxsize=512)
+def _parsed(pattern: re.Pattern[str]) -> tuple[Any, bool]:
+    """The parse tree (read, never changed) and whether the pattern ignores case: parsed once for both
+    analyses, since parsing the large unions of rule patterns costs more than compiling them."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    return tree, bool(tree.state.flags & re.IGNORECASE)
+
+
 def literals(pattern: re.Pattern[str], min_length: int = 1) -> tuple[frozenset[str], bool] | None:
     """(literals, ignorecase): every match of `pattern` contains one of the literals (lower-cased and folded
     when ignorecase); None when no useful set exists or the pattern cannot be analysed."""
     try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        tree = _parser.parse(pattern.pattern, pattern.flags)
-        ignorecase = bool(tree.state.flags & re.IGNORECASE)
+        tree, ignorecase = _parsed(pattern)
         facts = _analyse(tree, ignorecase)
     except Exception:  # a Python whose parser differs: no prefilter, the regex simply always runs
         return None
@@ -315,10 +322,7 @@ def prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
     """(prefixes, ignorecase): every match of `pattern` starts with one of these strings (lower-cased and
     folded when ignorecase), so a scan need only try where they occur; None when no such set is known."""
     try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        tree = _parser.parse(pattern.pattern, pattern.flags)
-        ignorecase = bool(tree.state.flags & re.IGNORECASE)
+        tree, ignorecase = _parsed(pattern)
         found, _whole = _prefixes(tree, ignorecase)
     except Exception:
         return None
