@@ -535,6 +535,12 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
         for block in part.blocks:
             if block.kind == "table":
                 _table_labels(block, part, specs, detection)
+                steps = _numbered_rows(block.text)
+                if "procedure" in specs and steps >= 3:
+                    _record(detection, SectionMatch(
+                        id="procedure", line=block.line, heading=part.heading, confidence=0.7,
+                        reason=f"table of {steps} numbered steps at line {block.line}", words=len(block.text.split()),
+                    ))
             if block.kind == "table" and "revision_history" in specs:
                 first_row = block.text.split("\n", 1)[0]
                 if _REVISION_TABLE.search(first_row) and _DATE_OR_VERSION.search(block.text):
@@ -542,6 +548,14 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
                         id="revision_history", line=block.line, heading=part.heading, confidence=0.8,
                         reason=f"version/date table at line {block.line}", words=len(block.text.split()),
                     ))
+
+
+_STEP_CELL = re.compile(r"^(?:(?:step|schritt|шаг)\s*)?\d{1,2}(?:\.\d{1,2})*[.)]?$", re.I)
+
+
+def _numbered_rows(table: str) -> int:
+    """Rows whose first cell is a step number ("1", "2.", "Step 3"): a table-only procedure."""
+    return sum(1 for row in table.split("\n") if _STEP_CELL.match(row.split(" | ", 1)[0].strip()))
 
 
 def _table_labels(block: Block, part: _Part, specs: dict[str, SectionSpec], detection: Detection) -> None:
@@ -577,6 +591,24 @@ def _units(part: _Part) -> Iterable[tuple[int, str]]:
         yield (blocks[0].line if blocks else part.line), text
 
 
+_OPENING_LINES = 12  # a document's opening: its first prose unit, if it starts within these lines
+
+
+def _opening_units(units: list[tuple[_Part, int, str, str]]) -> set[int]:
+    """Index of the first unit of running text (not a heading-only or one-line title unit)."""
+    for index, (_part, line, text, _low) in enumerate(units):
+        if line > _OPENING_LINES:
+            break
+        if len(text.split()) >= 8:
+            return {index}
+    return set()
+
+
+def _first_sentence(low: str) -> str:
+    end = re.search(r"[.!?](?:\s|$)|\n\s*\n", low)
+    return low[: end.end()] if end else low
+
+
 def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
     """Sections stated without a (recognisable) heading: decided by what their sentences say. In a part that
     a heading claimed for another section only a strong cue, or a cue backed by a weak one, counts."""
@@ -585,6 +617,7 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
     patterns = [p for cues in cue_sets.values() for p in (cues.strong, cues.normal, cues.weak) if p is not None]
     candidates = UnitFilter([low for *_, low in units], patterns)
     cue_ids = {sid: {id(p) for p in (c.strong, c.normal, c.weak) if p is not None} for sid, c in cue_sets.items()}
+    opening = _opening_units(units)
     for index, (part, line, text, low) in enumerate(units):
         need = 3 if part.claimed is not None else 2
         possible = candidates.candidates(index)
@@ -594,6 +627,8 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
             if possible.isdisjoint(cue_ids[sid]):
                 continue
             score, evidence = _score(cues, low, possible)
+            if score and specs[sid].opening and index in opening and _score(cues, _first_sentence(low), possible)[0]:
+                score += 1  # "This runbook brings ... so that ...": the opening sentence states the purpose
             if score < need or _vetoed(specs[sid], text):
                 continue
             _record(detection, SectionMatch(

@@ -26,6 +26,8 @@ class SectionSpec(BaseModel):
     cues: LangMap = Field(default_factory=dict)
     not_body: LangMap = Field(default_factory=dict)
     weight: float = 1.0
+    opening: bool = Field(False, description="Often stated, without a heading, by a document's first sentences "
+                          "(purpose, scope): a cue there counts one point more.")
 
     def heading(self, language: str) -> str:
         return self.headings.get(language) or self.headings.get("en") or next(iter(self.headings.values()))
