@@ -435,7 +435,53 @@ def detect_sections(doc: Document, profile: Profile) -> Detection:
     parts = _split_label_lines(doc, parts, specs, detection)
     _structural_cues(parts, specs, detection)
     _body_cues(doc, parts, specs, detection)
+    _narrated_steps(doc, parts, specs, detection)
     return detection
+
+
+# a role doing something, in a sentence of running text: "the receptionist checks", "legt der Agent ... an",
+# "лаборант сверяет"; role words by their endings, verbs by third-person endings. Each sentence must match
+# every pattern of its language (separate searches, so the cost stays linear in the sentence).
+_ROLE_ACTION: dict[str, tuple[re.Pattern[str], ...]] = {
+    "en": (re.compile(r"\b(?:the|a|an|each|every) (?:[a-z-]+ ){0,2}?(?:[a-z]+(?:ist|er|or|ian|ant|ent|ee)|lead|"
+                      r"manager|officer|clerk|agent|nurse|driver|guard|team|desk|staff|owner|holder|reception|"
+                      r"supervisor)s? (?:(?:then|first|also|now|immediately|must|always) )?"
+                      r"(?!is\b|are\b|was\b|has\b|needs\b)[a-z]{3,}s\b"),),
+    "de": (re.compile(r"\b(?:der|die|den|dem) (?:[a-zäöüß-]+ )?[a-zäöüß-]*(?:er|erin|ent|entin|ant|antin|ist|istin|"
+                      r"kraft|leitung|team|stelle|dienst|agent|agentin)\b"),
+           re.compile(r"\b(?!nicht\b|jetzt\b|nachricht\b)[a-zäöüß]{3,}t\b")),
+    "ru": (re.compile(r"(?<![а-яё])[а-яё]{3,}(?:ист|ор|ер|ант|ник|щик|чик|арь|ач|тель|ент|ец)(?![а-яё])"),
+           re.compile(r"(?<![а-яё])[а-яё]{3,}(?:ает|яет|ует|ит|ет|ёт)(?![а-яё])")),
+}
+_PASSIVE_DE = re.compile(r"\b(?:wird|werden|wurde)\b")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+_NARRATIVE_CHARS = 6000
+
+
+def _narrated_steps(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
+    """A procedure told as prose, with no heading and no numbered list: a paragraph in which at least two
+    sentences say what a role does ("When a visitor arrives, the receptionist checks ... The receptionist
+    then prints ...")."""
+    patterns = _ROLE_ACTION.get(doc.language)
+    if patterns is None or "procedure" not in specs or "procedure" in detection.by_id:
+        return
+    for part in parts:
+        if part.claimed is not None:
+            continue
+        for block in part.blocks:
+            if block.kind != "paragraph":
+                continue
+            if len(block.text) > _NARRATIVE_CHARS:
+                continue  # a wall of text, not a paragraph; and the patterns stay cheap on bounded input
+            sentences = _SENTENCE_SPLIT.split(_fold(block.text))
+            acting = sum(1 for sentence in sentences if all(p.search(sentence) for p in patterns)
+                         and not (doc.language == "de" and _PASSIVE_DE.search(sentence)))
+            if acting >= 2:
+                _record(detection, SectionMatch(
+                    id="procedure", line=block.line, heading=part.heading, confidence=0.6,
+                    reason=f"line {block.line} tells what a role does, step by step", words=len(block.text.split()),
+                ))
+                return
 
 
 _HEADING_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s")
