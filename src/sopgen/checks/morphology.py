@@ -79,11 +79,17 @@ def _morph() -> Any:
 
 
 @cache
+def _de_tag(word: str) -> str:
+    """HanTa's part-of-speech tag of a word out of context ('VV(PP)', 'ADJ(D)' ...)."""
+    return str(_hanta().analyze(word)[1])
+
+
+@cache
 def _de_is_participle(word: str) -> bool:
-    _lemma, tag = _hanta().analyze(word)
+    tag = _de_tag(word)
     # Out of context many participles look finite ('erfasst', 'dokumentiert'); the caller has already seen a
     # form of 'werden' in the clause, which decides it for words ending in -t.
-    participle = str(tag).endswith("(PP)") or (word.endswith("t") and str(tag) == "VV(FIN)")
+    participle = tag.endswith("(PP)") or (word.endswith("t") and tag == "VV(FIN)")
     return participle and word.lower() not in _DE_STATIVE
 
 
@@ -193,7 +199,7 @@ def _de_modal_passive(text: str, start: int, end: int) -> Iterator[Span]:
             continue
         for m in _DE_ZU_INFINITIVE.finditer(segment, sein.end()):
             verb = m.group(0).split()[-1]
-            if not str(_hanta().analyze(verb)[1]).startswith(("ADJ(D)", "ADV", "NN")):
+            if not _de_tag(verb).startswith(("ADJ(D)", "ADV", "NN")):
                 yield seg_start + m.start(), seg_start + m.end()
 
 
@@ -208,13 +214,22 @@ def _ru(text: str, start: int, end: int, body: str) -> Iterator[Span]:
                 hits.append((seg_start + m.start(), seg_start + m.end()))
         if hits and not _ru_has_agent(segment):
             yield from hits
-    yield from _ru_indefinite_personal(text, start, end, body)
+    if _RU_THIRD_PLURAL.search(body):
+        yield from _ru_indefinite_personal(text, start, end)
 
 
 _RU_WORD = re.compile(r"[а-яёА-ЯЁ]{2,}")
+_RU_THIRD_PLURAL = re.compile(r"[а-яё](?:ют|ят|ут|ат)(?![а-яё])", re.I)  # every such verb ends so
 
 
-def _ru_indefinite_personal(text: str, start: int, end: int, body: str) -> Iterator[Span]:
+@cache
+def _ru_readings(word: str) -> tuple[frozenset[str], ...]:
+    """The grammemes of each pymorphy reading of a lower-cased word, likeliest first (a clause asks for
+    every word's readings, and the same words recur throughout a document)."""
+    return tuple(frozenset(p.tag.grammemes) for p in _morph().parse(word))
+
+
+def _ru_indefinite_personal(text: str, start: int, end: int) -> Iterator[Span]:
     """A transitive verb in the third person plural with no subject in the clause ("Если результат
     сомнительный, анализ повторяют", "Заявку передают в отдел"): the Russian way of not saying who does
     it, read as the passive is. A word read first as a nominative plural, or one that can be a person or a
@@ -223,14 +238,13 @@ def _ru_indefinite_personal(text: str, start: int, end: int, body: str) -> Itera
     for seg_start, segment in _segments(text, start, end):
         conditional = bool(_RU_CONDITIONAL.match(segment))
         for m in _RU_WORD.finditer(segment):
-            parses = _morph().parse(m.group(0).lower())
-            top = set(parses[0].tag.grammemes)
+            readings = _ru_readings(m.group(0).lower())
+            top = readings[0]
             if not conditional and {"VERB", "tran", "plur", "3per", "indc"} <= top and not m.group(0).endswith(("ся", "сь")):
                 verbs.append((seg_start + m.start(), seg_start + m.end()))
                 continue
             if {"NOUN", "nomn", "plur"} <= top or any(
-                    "nomn" in p.tag.grammemes and ("NPRO" in p.tag.grammemes or {"NOUN", "anim"} <= set(p.tag.grammemes))
-                    for p in parses):
+                    "nomn" in g and ("NPRO" in g or {"NOUN", "anim"} <= g) for g in readings):
                 return
     yield from verbs
 
@@ -255,8 +269,8 @@ def _ru_person_before(text: str) -> bool:
     ("Инженер разбирается в причинах", "Уборщик расписывается в журнале"): a passive's subject is the
     thing done ("Заявка регистрируется")."""
     for word in re.findall(r"[а-яёА-ЯЁ]{3,}", text):
-        parses = _morph().parse(word.lower())
-        if parses and {"NOUN", "nomn", "anim"} <= set(parses[0].tag.grammemes):  # the likeliest reading
+        readings = _ru_readings(word.lower())
+        if readings and {"NOUN", "nomn", "anim"} <= readings[0]:  # the likeliest reading
             return True
     return False
 
