@@ -640,14 +640,14 @@ def _units(part: _Part) -> Iterable[tuple[int, str]]:
 _OPENING_LINES = 12  # a document's opening: its first prose unit, if it starts within these lines
 
 
-def _opening_units(units: list[tuple[_Part, int, str, str]]) -> set[int]:
+def _opening_unit(units: list[tuple[_Part, int, str, str]]) -> int | None:
     """Index of the first unit of running text (not a heading-only or one-line title unit)."""
     for index, (_part, line, text, _low) in enumerate(units):
         if line > _OPENING_LINES:
             break
         if len(text.split()) >= 8:
-            return {index}
-    return set()
+            return index
+    return None
 
 
 def _first_sentence(low: str) -> str:
@@ -663,7 +663,7 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
     patterns = [p for cues in cue_sets.values() for p in (cues.strong, cues.normal, cues.weak) if p is not None]
     candidates = UnitFilter([low for *_, low in units], patterns)
     cue_ids = {sid: {id(p) for p in (c.strong, c.normal, c.weak) if p is not None} for sid, c in cue_sets.items()}
-    opening = _opening_units(units)
+    opening = _opening_unit(units)
     for index, (part, line, text, low) in enumerate(units):
         need = 3 if part.claimed is not None else 2
         possible = candidates.candidates(index)
@@ -673,7 +673,7 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
             if possible.isdisjoint(cue_ids[sid]):
                 continue
             score, evidence = _score(cues, low, possible)
-            if score and specs[sid].opening and index in opening and _score(cues, _first_sentence(low), possible)[0]:
+            if score and specs[sid].opening and index == opening and _score(cues, _first_sentence(low), possible)[0]:
                 score += 1  # "This runbook brings ... so that ...": the opening sentence states the purpose
             if score < need or _vetoed(specs[sid], text):
                 continue

@@ -278,9 +278,9 @@ def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
         for length in range(max(map(len, combined)) - 1, 0, -1):
             combined = {c[:length] for c in combined}
             if len(combined) <= _MAX_SET:
+                if "" not in combined:  # an empty alternative: keep the prefixes found so far
+                    current = combined
                 break
-        if len(combined) <= _MAX_SET and "" not in combined:
-            current = combined
         return False
 
     for op, av in items:
@@ -326,12 +326,6 @@ def prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
         found, _whole = _prefixes(tree, ignorecase)
     except Exception:
         return None
-    if found and "" not in found:
-        # too many prefixes (a union of many patterns): shorter ones are still a necessary condition
-        for length in range(max(map(len, found)) - 1, 0, -1):
-            if len(found) <= _MAX_SET:
-                break
-            found = {f[:length] for f in found}
     if not found or "" in found or len(found) > _MAX_SET:
         return None
     if ignorecase and not _fold_table() and any(ord(ch) > 127 or ch in "iks" for lit in found for ch in lit):
