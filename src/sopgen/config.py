@@ -2,18 +2,21 @@
 
 Precedence: explicit arguments > environment > sopgen.toml (current directory, or SOPGEN_CONFIG) > defaults.
 Secrets are `SecretStr`, so they never show up in reprs, logs or reports.
+
+The sources are read here rather than by pydantic-settings: it imports asyncio and ssl on the way, a tenth
+of the start-up of `sopgen check` on one page, for the few lines below.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from sopgen.batch.limits import Limits
 from sopgen.errors import ConfigError
@@ -35,12 +38,11 @@ class RuleSettings(BaseModel):
         None, description="Check every document as this language instead of detecting it (--language).")
 
 
-class Settings(BaseSettings):
-    """Everything configurable; each field maps to SOPGEN_<FIELD> (nested: SOPGEN_CHECKS__DISABLE)."""
+class Settings(BaseModel):
+    """Everything configurable; each field maps to SOPGEN_<FIELD> (nested: SOPGEN_CHECKS__DISABLE).
+    `load_settings()` reads those sources; `Settings(...)` is the given values and defaults only."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="SOPGEN_", env_nested_delimiter="__", extra="ignore", validate_default=True
-    )
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
     store: str = Field(".sopgen/index", description="Chroma directory or http(s)://host:port URL.")
     collection: str = Field("sopgen", description="Chroma collection name (3-512 characters).")
@@ -66,17 +68,6 @@ class Settings(BaseSettings):
         if not 3 <= len(value) <= 512:
             raise ValueError("collection names need 3-512 characters (a Chroma limit)")
         return value
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _TomlSource(settings_cls))
 
     def api_key(self) -> str | None:
         """The OpenAI key from settings or the conventional OPENAI_API_KEY."""
@@ -114,18 +105,45 @@ def config_path() -> Path | None:
     return local if local.is_file() else None
 
 
-class _TomlSource(PydanticBaseSettingsSource):
-    """Reads the `[sopgen]` table (or the top level) of sopgen.toml."""
+_ENV_PREFIX, _NESTED = "SOPGEN_", "__"
 
-    def __init__(self, settings_cls: type[BaseSettings]) -> None:
-        super().__init__(settings_cls)
-        self._data = _read_toml()
 
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return self._data.get(field_name), field_name, False
+def _read_env(environ: dict[str, str]) -> dict[str, Any]:
+    """SOPGEN_* variables as nested settings: SOPGEN_CHECKS__DISABLE='["and-or"]' -> {checks: {disable: [...]}}.
+    Names are case-insensitive; a value written as a JSON list or object is decoded, any other stays text
+    for the model to convert ("8" -> 8)."""
+    out: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.upper().startswith(_ENV_PREFIX) or name.upper() == "SOPGEN_CONFIG":
+            continue
+        *parents, leaf = name[len(_ENV_PREFIX):].lower().split(_NESTED)
+        node = out
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[leaf] = _env_value(value)
+    return out
 
-    def __call__(self) -> dict[str, Any]:
-        return dict(self._data)
+
+def _env_value(value: str) -> Any:
+    if value.lstrip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _merged(low: dict[str, Any], high: dict[str, Any]) -> dict[str, Any]:
+    """`high` over `low`, table by table (sopgen.toml's [checks] and SOPGEN_CHECKS__SEVERITY both count)."""
+    out = dict(low)
+    for key, value in high.items():
+        below = out.get(key)
+        out[key] = _merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return out
 
 
 def _read_toml() -> dict[str, Any]:
@@ -150,8 +168,9 @@ def _read_toml() -> dict[str, Any]:
 
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings, turning validation errors into a ConfigError that names the setting."""
+    given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        return Settings.model_validate(_merged(_merged(_read_toml(), _read_env(dict(os.environ))), given))
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"])

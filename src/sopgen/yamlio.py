@@ -43,10 +43,12 @@ MAX_PROBLEMS = 20
 
 
 def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = ConfigError, *,
-                    hint: str = "see the schema", check: Check | None = None, **extra: Any) -> M:
+                    hint: str = "see the schema", check: Check | None = None,
+                    context: dict[str, Any] | None = None, **extra: Any) -> M:
     """Parse `path` into `model`; every problem at once raises `error` naming the file and each line.
 
-    `check` adds problems the model cannot see on its own (a profile name that does not exist)."""
+    `check` adds problems the model cannot see on its own (a profile name that does not exist);
+    `context` goes to the model's validators."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -65,7 +67,7 @@ def load_yaml_model(path: Path, model: type[M], error: type[ConfigError] = Confi
     problems: list[tuple[list[int | str], str]] = []
     result: M | None = None
     try:
-        result = model.model_validate({**data, **extra})
+        result = model.model_validate({**data, **extra}, context=context)
     except ValidationError as exc:
         problems += [([p for p in e["loc"] if isinstance(p, int | str)], e["msg"]) for e in exc.errors()]
     if check is not None:

@@ -40,3 +40,21 @@ def test_broken_toml_names_file(tmp_path: Path) -> None:
     (tmp_path / "sopgen.toml").write_text("engine = \n")
     with pytest.raises(ConfigError, match="sopgen.toml: invalid TOML"):
         load_settings()
+
+
+def test_nested_env_merges_with_toml_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sopgen.toml").write_text('[sopgen.checks]\ndisable = ["and-or"]\n[sopgen.limits]\ntimeout_s = 5\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOPGEN_CHECKS__SEVERITY", '{"passive-voice": "error"}')
+    monkeypatch.setenv("sopgen_limits__memory_mb", "256")
+    settings = load_settings(profile="basic")
+    assert settings.checks.disable == ["and-or"]  # the toml table is kept beside the variable
+    assert settings.checks.severity == {"passive-voice": "error"}
+    assert (settings.limits.timeout_s, settings.limits.memory_mb) == (5.0, 256)
+    assert settings.profile == "basic"
+
+
+def test_env_list_that_is_not_json_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOPGEN_CHECKS__DISABLE", "[and-or")
+    with pytest.raises(ConfigError, match="checks.disable"):
+        load_settings()

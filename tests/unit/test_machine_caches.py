@@ -4,6 +4,7 @@ answers as the source it was derived from, is written where XDG_CACHE_HOME says 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,24 @@ def test_damaged_language_cache_is_rebuilt(cache_home: Path) -> None:
     language._identifier.cache_clear()
     assert language._identifier().classify(text)[0] == expected[0]
     assert table.stat().st_size > 1_000_000  # written again, whole
+
+
+def test_prefilter_plans_are_stored_and_read_back_as_analysed(cache_home: Path) -> None:
+    from sopgen.documents import prefilter
+
+    patterns = [re.compile(r"\b(?:to be (?:defined|confirmed)|TBD)\b", re.I), re.compile(r"Ablauf|Verfahren"),
+                re.compile(r"(?i:todo)\s*:"), re.compile(r"\w+@\w+")]
+    store = prefilter._PlanStore()
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(prefilter, "_PLANS", store)
+    try:
+        fresh = [prefilter._plan(p) for p in patterns]
+        prefilter._PLANS.save()
+        assert len(list(cache_home.glob("prefilter-plans-*.json"))) == 1
+        reread = prefilter._PlanStore()
+        monkey.setattr(prefilter, "_PLANS", reread)
+        assert [prefilter._plan(p) for p in patterns] == fresh
+        assert not reread.added  # every plan came from the file
+        assert fresh[0].starts == (frozenset({"to be defined", "to be confirmed", "tbd"}), True)
+    finally:
+        monkey.undo()

@@ -60,3 +60,12 @@ def test_every_rule_has_pass_and_fail_cases(lang: str) -> None:
     for rule in compiled_rules(lang):
         assert rule.id in data, f"{lang}: rule {rule.id} has no fixture cases"
         assert data[rule.id].get("fail") and data[rule.id].get("pass"), f"{lang}: {rule.id} needs pass and fail"
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ru"])
+def test_every_builtin_regex_compiles(language: str) -> None:
+    """Built-in packs skip the compile check at load (they are compiled where a text needs them), so
+    every one of their regexes is compiled here."""
+    for rule in compiled_rules(language):
+        assert (rule.pattern is None) == (rule.regex is None), rule.id
+        _ = rule.exceptions, rule.separators, rule.not_under, rule.words

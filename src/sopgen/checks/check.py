@@ -14,6 +14,7 @@ from sopgen.documents import Document, load_bytes, load_document
 from sopgen.documents.classify import detect_sections
 from sopgen.documents.language import LANGUAGE_NAMES
 from sopgen.documents.names import display_name
+from sopgen.documents.prefilter import save_plans
 from sopgen.errors import SopgenError
 from sopgen.schema import Profile, load_profile
 
@@ -106,6 +107,7 @@ def check_document(
         line_text = doc.lines[f.line - 1] if f.text and 0 < f.line <= len(doc.lines) else f.message
         f.fingerprint = fingerprint(f.rule, f.text, line_text)
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    save_plans()  # the prefilter plans this text needed first, for the next process (a no-op after that)
     words = len(ctx.masked.split())
     return DocumentReport(
         path=doc.path, language=doc.language, encoding=doc.encoding, sections=statuses, findings=findings,

@@ -148,34 +148,47 @@ def _fix(rule: CompiledRule, text: str) -> str | None:
 
 def _word_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
     """`rule.words.finditer(ctx.lowered)`, tried only where a word the list can start with stands."""
-    assert rule.words is not None
     if rule.word_starts is None:
+        assert rule.words is not None
         return [m.span() for m in rule.words.finditer(ctx.lowered)]
     vocabulary = ctx.vocabulary()
     hits: set[str] = set()
     prefixes: list[str] = []
-    for entry in rule.word_starts:
+    candidates: list[int] = []  # the entries the text can match
+    for i, entry in enumerate(rule.word_starts):
         if entry.rest and not entry.rest <= vocabulary:
             continue  # 'in the near future' cannot match without 'near' and 'future'
         if entry.prefix:
             prefixes.append(entry.first)
+            candidates.append(i)
         elif entry.first in vocabulary:
             hits.add(entry.first)
+            candidates.append(i)
     if prefixes:
         starts = tuple(prefixes)
-        hits.update(w for w in vocabulary if w.startswith(starts))
+        found = {w for w in vocabulary if w.startswith(starts)}
+        hits |= found
+        candidates = [i for i in candidates if not rule.word_starts[i].prefix
+                      or any(w.startswith(rule.word_starts[i].first) for w in found)]
+    if not hits:
+        return []
+    words = rule.words_for(tuple(candidates))
     spans: list[tuple[int, int]] = []
     end = -1
     for start in sorted({at for word in hits for at in ctx.word_starts(word)}):
-        if start >= end and (m := rule.words.match(ctx.lowered, start)) is not None:
+        if start >= end and (m := words.match(ctx.lowered, start)) is not None:
             spans.append(m.span())
             end = m.end()
     return spans
 
 
 def _regex_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
+    assert rule.pattern is not None
+    scan = ctx.scan(raw=rule.spec.raw_text)
+    if not scan.may_match(*rule.pattern):
+        return []
     assert rule.regex is not None
-    return ctx.scan(raw=rule.spec.raw_text).spans(rule.regex)
+    return scan.spans(rule.regex)
 
 
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
@@ -183,7 +196,7 @@ def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if rule.has_words:
         spans += _word_spans(ctx, rule)
-    if rule.regex is not None:
+    if rule.pattern is not None:
         spans += _regex_spans(ctx, rule)
     for start, end in sorted(spans):
         if any(e.match(text, start) for e in rule.exceptions):

@@ -53,7 +53,7 @@ def fail(error: SopgenError | str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """`sopgen.config.load_settings`, imported on first use: pydantic-settings costs start-up time that
+    """`sopgen.config.load_settings`, imported on first use: reading settings costs start-up time that
     `sopgen --help` should not pay."""
     from sopgen.config import load_settings as load
 

@@ -20,10 +20,12 @@ stays a necessary condition: it may let through a text the regex then rejects, n
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 _MAX_SET = 64  # larger literal sets are not worth testing one by one
@@ -147,20 +149,24 @@ def _analyse(items: Any, ignorecase: bool) -> _Facts:
 
 
 @lru_cache(maxsize=512)
-def _parsed(pattern: re.Pattern[str]) -> tuple[Any, bool]:
+def _parsed(source: str, flags: int) -> tuple[Any, bool]:
     """The parse tree (read, never changed) and whether the pattern ignores case: parsed once for both
     analyses, since parsing the large unions of rule patterns costs more than compiling them."""
     from re import _parser  # type: ignore[attr-defined]
 
-    tree = _parser.parse(pattern.pattern, pattern.flags)
+    tree = _parser.parse(source, flags)
     return tree, bool(tree.state.flags & re.IGNORECASE)
 
 
 def literals(pattern: re.Pattern[str], min_length: int = 1) -> tuple[frozenset[str], bool] | None:
     """(literals, ignorecase): every match of `pattern` contains one of the literals (lower-cased and folded
     when ignorecase); None when no useful set exists or the pattern cannot be analysed."""
+    return _literals(pattern.pattern, pattern.flags, min_length)
+
+
+def _literals(source: str, flags: int, min_length: int = 1) -> tuple[frozenset[str], bool] | None:
     try:
-        tree, ignorecase = _parsed(pattern)
+        tree, ignorecase = _parsed(source, flags)
         facts = _analyse(tree, ignorecase)
     except Exception:  # a Python whose parser differs: no prefilter, the regex simply always runs
         return None
@@ -321,8 +327,12 @@ def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
 def prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
     """(prefixes, ignorecase): every match of `pattern` starts with one of these strings (lower-cased and
     folded when ignorecase), so a scan need only try where they occur; None when no such set is known."""
+    return _prefixes_of(pattern.pattern, pattern.flags)
+
+
+def _prefixes_of(source: str, flags: int) -> tuple[frozenset[str], bool] | None:
     try:
-        tree, ignorecase = _parsed(pattern)
+        tree, ignorecase = _parsed(source, flags)
         found, _whole = _prefixes(tree, ignorecase)
     except Exception:
         return None
@@ -356,9 +366,87 @@ class _Plan:
     needs: tuple[frozenset[str], bool] | None  # every match contains one of these
 
 
-@cache
+_Stored = tuple[list[str], bool] | None
+
+
+def _plans_file() -> Any:
+    """Plans depend only on a pattern and on this module's analysis, so they are kept per machine, keyed by
+    this file's own text (a changed analysis never reads old plans): parsing the rule unions costs more
+    than the rest of a one-page check's rule work."""
+    import hashlib
+    import sys
+
+    from sopgen.config import user_cache_dir
+
+    digest = hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()).hexdigest()[:16]
+    return user_cache_dir() / f"prefilter-plans-{digest}.json"
+
+
+class _PlanStore:
+    """Prefilter plans by (flags, pattern), read from the per-machine file once and written back by `save`
+    when this process added some."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, _Plan] | None = None
+        self.added = False
+
+    def load(self) -> dict[str, _Plan]:
+        if self.plans is None:
+            self.plans = {}
+            try:
+                stored = json.loads(_plans_file().read_text(encoding="utf-8"))
+                self.plans = {key: _Plan(_thaw(a), _thaw(b)) for key, (a, b) in stored.items()}
+            except (OSError, ValueError, TypeError, KeyError):
+                pass  # no file yet, or one from an interrupted write: analysed afresh
+        return self.plans
+
+    def get(self, source: str, flags: int) -> _Plan:
+        plans = self.load()
+        key = f"{flags & ~re.UNICODE}:{source}"
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _Plan(_prefixes_of(source, flags), _literals(source, flags))
+            self.added = True
+        return plan
+
+    def save(self) -> None:
+        if not self.added or self.plans is None:
+            return
+        self.added = False
+        data = {key: (_freeze(p.starts), _freeze(p.needs)) for key, p in self.plans.items()}
+        try:
+            from sopgen.config import write_cache_file
+
+            write_cache_file(_plans_file(), json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # a read-only home: plans are analysed again next time, nothing else changes
+
+
+def _freeze(found: tuple[frozenset[str], bool] | None) -> _Stored:
+    return None if found is None else (sorted(found[0]), found[1])
+
+
+def _thaw(stored: _Stored) -> tuple[frozenset[str], bool] | None:
+    return None if stored is None else (frozenset(stored[0]), bool(stored[1]))
+
+
+_PLANS = _PlanStore()
+save_plans = _PLANS.save
+
+
 def _plan(pattern: re.Pattern[str]) -> _Plan:
-    return _Plan(prefixes(pattern), literals(pattern))
+    return _PLANS.get(pattern.pattern, pattern.flags)
+
+
+def may_match(text: str, folded: str, source: str, flags: int) -> bool:
+    """False when the regex `source` cannot match `text` (`folded`: the text lower-cased and folded), known
+    from its plan alone: the regex need not even be compiled."""
+    plan = _PLANS.get(source, flags)
+    for found in (plan.starts, plan.needs):
+        if found is not None:
+            haystack = folded if found[1] else text
+            return any(literal in haystack for literal in found[0])
+    return True
 
 
 class TextScan:
@@ -377,6 +465,10 @@ class TextScan:
         if self._folded is None:
             self._folded = fold(self._lowered if self._lowered is not None else same_length_lower(self.text))
         return self._folded
+
+    def may_match(self, source: str, flags: int) -> bool:
+        """Whether the regex `source` can match here at all, told without compiling it."""
+        return may_match(self.text, self.folded, source, flags)
 
     def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         plan = _plan(pattern)
