@@ -184,11 +184,7 @@ def _word_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
 
 def _regex_spans(ctx: Context, rule: CompiledRule) -> list[tuple[int, int]]:
     assert rule.pattern is not None
-    scan = ctx.scan(raw=rule.spec.raw_text)
-    if not scan.may_match(*rule.pattern):
-        return []
-    assert rule.regex is not None
-    return scan.spans(rule.regex)
+    return ctx.scan(raw=rule.spec.raw_text).spans_of(*rule.pattern, rule.compiled)
 
 
 def _lexical(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:

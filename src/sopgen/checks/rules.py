@@ -150,6 +150,11 @@ class CompiledRule:
     def regex(self) -> re.Pattern[str] | None:
         return re.compile(*self.pattern) if self.pattern is not None else None
 
+    def compiled(self) -> re.Pattern[str]:
+        """`regex`, for a rule that has patterns."""
+        assert self.regex is not None
+        return self.regex
+
     @cached_property
     def exceptions(self) -> list[re.Pattern[str]]:
         return [re.compile(p, re.IGNORECASE) for p in self.spec.exceptions]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -388,6 +388,7 @@ class _PlanStore:
 
     def __init__(self) -> None:
         self.plans: dict[str, _Plan] | None = None
+        self.memo: dict[tuple[str, int], _Plan] = {}
         self.added = False
 
     def load(self) -> dict[str, _Plan]:
@@ -401,12 +402,16 @@ class _PlanStore:
         return self.plans
 
     def get(self, source: str, flags: int) -> _Plan:
-        plans = self.load()
-        key = f"{flags & ~re.UNICODE}:{source}"
-        plan = plans.get(key)
+        flags &= ~re.UNICODE
+        plan = self.memo.get((source, flags))  # the same source objects every time: their hash is kept
         if plan is None:
-            plan = plans[key] = _Plan(_prefixes_of(source, flags), _literals(source, flags))
-            self.added = True
+            key = f"{flags}:{source}"
+            plans = self.load()
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = _Plan(_prefixes_of(source, flags), _literals(source, flags))
+                self.added = True
+            self.memo[(source, flags)] = plan
         return plan
 
     def save(self) -> None:
@@ -438,17 +443,6 @@ def _plan(pattern: re.Pattern[str]) -> _Plan:
     return _PLANS.get(pattern.pattern, pattern.flags)
 
 
-def may_match(text: str, folded: str, source: str, flags: int) -> bool:
-    """False when the regex `source` cannot match `text` (`folded`: the text lower-cased and folded), known
-    from its plan alone: the regex need not even be compiled."""
-    plan = _PLANS.get(source, flags)
-    for found in (plan.starts, plan.needs):
-        if found is not None:
-            haystack = folded if found[1] else text
-            return any(literal in haystack for literal in found[0])
-    return True
-
-
 class TextScan:
     """`spans(pattern)` is `[m.span() for m in pattern.finditer(text)]`, computed cheaply: where the
     pattern's matches must start with known strings, only their occurrences (found with `str.find`) are
@@ -466,18 +460,24 @@ class TextScan:
             self._folded = fold(self._lowered if self._lowered is not None else same_length_lower(self.text))
         return self._folded
 
-    def may_match(self, source: str, flags: int) -> bool:
-        """Whether the regex `source` can match here at all, told without compiling it."""
-        return may_match(self.text, self.folded, source, flags)
-
     def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        plan = _plan(pattern)
+        return self._spans(_plan(pattern), lambda: pattern)
+
+    def spans_of(self, source: str, flags: int, compiled: Callable[[], re.Pattern[str]]) -> list[tuple[int, int]]:
+        """`spans` of the regex `source`, compiled (by `compiled()`) only if the text may hold a match."""
+        return self._spans(_PLANS.get(source, flags), compiled)
+
+    def _spans(self, plan: _Plan, compiled: Callable[[], re.Pattern[str]]) -> list[tuple[int, int]]:
         if plan.starts is not None:
             prefixes_, ignorecase = plan.starts
             spans: list[tuple[int, int]] = []
             end = 0
-            for at in occurrences(self.folded if ignorecase else self.text, prefixes_):
-                if at >= end and (m := pattern.match(self.text, at)) is not None:
+            found = occurrences(self.folded if ignorecase else self.text, prefixes_)
+            if not found:
+                return spans
+            match = compiled().match
+            for at in found:
+                if at >= end and (m := match(self.text, at)) is not None:
                     spans.append(m.span())
                     end = max(m.end(), at + 1)
             return spans
@@ -486,4 +486,4 @@ class TextScan:
             haystack = self.folded if ignorecase else self.text
             if not any(literal in haystack for literal in needed):
                 return []
-        return [m.span() for m in pattern.finditer(self.text)]
+        return [m.span() for m in compiled().finditer(self.text)]
