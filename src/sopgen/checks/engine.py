@@ -219,13 +219,23 @@ def _compound(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int, int]
 
 
 def _missing_actor(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
-    if not ctx.steps_need_actor:
+    """Steps that name no actor. A rule with `patterns` flags the step forms they describe (a noun phrase, an
+    impersonal 'it is necessary to'), which say neither who acts nor that the reader does, in every
+    profile; one without flags every step not opening with an actor, where the profile wants actors."""
+    nominal = rule.pattern is not None
+    if not nominal and not ctx.steps_need_actor:
         return
     for block in ctx.doc.steps:
         if not block.ordered or block.line not in ctx.procedure_lines:
             continue
         text = block.text
         start, end = ctx.block_span(block)
+        if nominal:
+            if rule.compiled().match(text):
+                raw = ctx.doc.text[start:end]
+                offset = max(raw.find(text[:20]), 0)
+                yield start + offset, start + offset + min(len(text), len(raw) - offset)
+            continue
         raw_first = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+", "", ctx.doc.text[start:end])
         if _ACTOR_PREFIX.match(raw_first) or _ACTOR_PREFIX.match(text) or _EN_THIRD_PERSON.match(text) or _RU_ROLE_START.match(text):
             continue

@@ -77,10 +77,17 @@ class Detection:
     section_ids: list[str | None] = field(default_factory=list)
 
     def lines_of(self, doc: Document, section_id: str) -> set[int]:
+        """The lines of the parts headed as `section_id`; for a section found from its content alone (a
+        numbered list of steps under 'WHAT WE DO BY DAY'), the unclaimed part holding what was found."""
         lines: set[int] = set()
         for sec, sid in zip(doc.sections, self.section_ids, strict=False):
             if sid == section_id:
                 lines.update(range(sec.line, sec.end_line + 1))
+        found = self.by_id.get(section_id)
+        if not lines and found is not None:
+            for sec, sid in zip(doc.sections, self.section_ids, strict=False):
+                if sid is None and sec.line <= found.line <= sec.end_line:
+                    lines.update(range(found.line, sec.end_line + 1))
         return lines
 
 
