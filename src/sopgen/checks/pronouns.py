@@ -22,13 +22,15 @@ _PRONOUN = {
     "ru": re.compile(r"(?<![\w-])(?:он|она|его|её|ее|ему|ей|него|неё|нему|ней)(?![\w-])", re.I),
 }
 _PERSON_EN = re.compile(
-    r"\b(?:the|a|an|each|every|this|that)\s+(?:[a-z-]+\s+)?((?:[a-z]+(?:er|or|ist|ant|ent|ian|man|woman|person|"
+    r"\b(?:the|a|an|each|every|this|that)\s+(?:[a-z-]+\s+)?((?:[a-z]*(?:er|or|ist|yst|ant|ent|ian|man|woman|person|"
     r"officer|clerk|nurse|agent|lead|head|staff|steward))|manager|driver|caller|guest|visitor|user|customer|"
-    r"employee|colleague|patient|resident|applicant|doctor|physician|pharmacist|student|child|parent)s?\b", re.I)
+    r"employee|colleague|patient|resident|applicant|doctor|physician|pharmacist|student|child|parent|buddy|"
+    r"starter|hire|trainee|intern|owner|holder)s?\b", re.I)
 _PERSON_DE = re.compile(
     r"\b(?i:der|die|den|dem|des|ein|eine|einen|einem|einer)\s+(?:[a-zäöüß]+[en]\s+)?(Leitung|Leiter|Leiterin|Person|Fachkraft|[A-ZÄÖÜ][a-zäöüß]+(?:er|erin|or|orin|"
     r"ent|entin|ant|antin|ist|istin|eur|ling|leitung|kraft|person|mann|frau|arzt|ärztin|meister|meisterin|"
-    r"beauftragte|beauftragter|leiter|leiterin)(?:en|n|s|in|innen)?)\b")
+    r"beauftragte|beauftragter|leiter|leiterin|dienst)(?:en|n|s|in|innen)?|Arzt|Ärztin|Kunde|Kundin|Kunden|Gast|Koch|"
+    r"Köchin|Chef|Chefin|Bote|Botin)\b")
 
 
 @cache
@@ -39,13 +41,19 @@ def _morph() -> object:
 
 
 def _people_ru(text: str) -> set[str]:
+    """Animate nouns by lemma; one named both as the subject and in another case ('Старшая медсестра
+    напоминает процедурной медсестре', 'инженер L1 сообщает инженеру L2') is two people: nobody tells
+    themselves."""
     morph = _morph()
     found = set()
+    cases: dict[str, set[bool]] = {}
     for word in re.findall(r"[а-яё]{3,}", text.lower()):
         for parse in morph.parse(word)[:1]:  # type: ignore[attr-defined]
             tag = parse.tag
             if "NOUN" in tag and "anim" in tag and "Name" not in tag and "Surn" not in tag:
                 found.add(parse.normal_form)
+                cases.setdefault(parse.normal_form, set()).add("nomn" in tag)
+    found |= {f"{lemma}'" for lemma, kinds in cases.items() if len(kinds) == 2}
     return found
 
 
