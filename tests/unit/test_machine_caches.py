@@ -76,22 +76,18 @@ def test_damaged_language_cache_is_rebuilt(cache_home: Path) -> None:
     assert table.stat().st_size > 1_000_000  # written again, whole
 
 
-def test_prefilter_plans_are_stored_and_read_back_as_analysed(cache_home: Path) -> None:
+def test_prefilter_plans_are_stored_and_read_back_as_analysed(cache_home: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from sopgen.documents import prefilter
 
     patterns = [re.compile(r"\b(?:to be (?:defined|confirmed)|TBD)\b", re.I), re.compile(r"Ablauf|Verfahren"),
                 re.compile(r"(?i:todo)\s*:"), re.compile(r"\w+@\w+")]
-    store = prefilter._PlanStore()
-    monkey = pytest.MonkeyPatch()
-    monkey.setattr(prefilter, "_PLANS", store)
-    try:
-        fresh = [prefilter._plan(p) for p in patterns]
-        prefilter._PLANS.save()
-        assert len(list(cache_home.glob("prefilter-plans-*.json"))) == 1
-        reread = prefilter._PlanStore()
-        monkey.setattr(prefilter, "_PLANS", reread)
-        assert [prefilter._plan(p) for p in patterns] == fresh
-        assert not reread.added  # every plan came from the file
-        assert fresh[0].starts == (frozenset({"to be defined", "to be confirmed", "tbd"}), True)
-    finally:
-        monkey.undo()
+    monkeypatch.setattr(prefilter, "_PLANS", prefilter._PlanStore())
+    fresh = [prefilter._plan(p) for p in patterns]
+    prefilter._PLANS.save()
+    assert len(list(cache_home.glob("prefilter-plans-*.json"))) == 1
+    reread = prefilter._PlanStore()
+    monkeypatch.setattr(prefilter, "_PLANS", reread)
+    assert [prefilter._plan(p) for p in patterns] == fresh
+    assert not reread.added  # every plan came from the file
+    assert fresh[0].starts == (frozenset({"to be defined", "to be confirmed", "tbd"}), True)

@@ -230,18 +230,21 @@ def _missing_actor(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
             continue
         text = block.text
         start, end = ctx.block_span(block)
+        raw = ctx.doc.text[start:end]
         if nominal:
             if rule.compiled().match(text):
-                raw = ctx.doc.text[start:end]
-                offset = max(raw.find(text[:20]), 0)
-                yield start + offset, start + offset + min(len(text), len(raw) - offset)
+                yield _step_span(start, raw, text)
             continue
-        raw_first = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+", "", ctx.doc.text[start:end])
+        raw_first = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+", "", raw)
         if _ACTOR_PREFIX.match(raw_first) or _ACTOR_PREFIX.match(text) or _EN_THIRD_PERSON.match(text) or _RU_ROLE_START.match(text):
             continue
-        raw = ctx.doc.text[start:end]
-        offset = raw.find(text[:20]) if text[:20] in raw else 0
-        yield start + max(offset, 0), start + max(offset, 0) + min(len(text), len(raw))
+        yield _step_span(start, raw, text)
+
+
+def _step_span(start: int, raw: str, text: str) -> tuple[int, int]:
+    """Where a step's cleaned `text` stands in its block `raw` (which opens at `start`): after the marker."""
+    offset = max(raw.find(text[:20]), 0)
+    return start + offset, start + offset + min(len(text), len(raw))
 
 
 def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:

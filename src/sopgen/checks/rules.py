@@ -136,8 +136,9 @@ class CompiledRule:
         self.spec = spec
         self.language = language
         self.has_words = bool(spec.phrases or spec.stems)
-        # the regexes are compiled where a text needs them (`may_match` tells from the source alone that
-        # most cannot match a given page): compiling all of them was a third of a one-page check
+        # the regexes are compiled where a text needs them (`TextScan.spans_of` tells from the source's
+        # prefilter plan that most cannot match a given page): compiling all of them was a third of a
+        # one-page check
         self.pattern = _pattern_source(spec)
         # the words a match can start with, so the word list is tried only there
         self.word_starts = first_words(_word_entries(spec)) if self.has_words else None

@@ -369,7 +369,7 @@ class _Plan:
 _Stored = tuple[list[str], bool] | None
 
 
-def _plans_file() -> Any:
+def _plans_file() -> Path:
     """Plans depend only on a pattern and on this module's analysis, so they are kept per machine, keyed by
     this file's own text (a changed analysis never reads old plans): parsing the rule unions costs more
     than the rest of a one-page check's rule work."""
