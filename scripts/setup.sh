@@ -3,7 +3,7 @@
 # everything comes from PyPI; nothing is downloaded at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${1:-}"
+extras="${1:-draft}"  # draft: index, search and draft (dev includes it)
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
@@ -12,7 +12,6 @@ fi
 # CPU's every extension: an -march=native build uses AMX where the CPU has it, and AMX faults in VMs that
 # do not grant it (seen here: a general protection fault in libggml-cpu on the first decode).
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
-spec="."
-[ -n "$extras" ] && spec=".[${extras}]"
+spec=".[${extras}]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import sopgen" || { echo "setup failed: sopgen does not import" >&2; exit 1; }

@@ -6,24 +6,38 @@ Each function has a runnable example (the test suite executes them as doctests).
 from __future__ import annotations
 
 import asyncio
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopgen.checks import check_path, check_text
 from sopgen.checks.findings import DocumentReport, Report
 from sopgen.config import Settings, load_settings
-from sopgen.drafting import draft_sop as _draft_sop
-from sopgen.drafting import load_brief, outline_sop, stream_draft
+from sopgen.errors import optional_extra
 from sopgen.gaps import analyze_gaps as _analyze_gaps
-from sopgen.index.embeddings import make_embeddings
-from sopgen.index.indexer import IndexStats
-from sopgen.index.indexer import index_corpus as _index_corpus
-from sopgen.index.search import Searcher, SearchResult
 from sopgen.integrations.notebook import register as _register_display
 from sopgen.integrations.progress import ProgressBar
 from sopgen.schema import SOP, Brief, Outline, Profile, load_profile
+from sopgen.schema.briefs import load_brief
+
+if TYPE_CHECKING:
+    from sopgen.drafting import outline_sop, stream_draft
+    from sopgen.index.indexer import IndexStats
+    from sopgen.index.search import SearchResult
 
 _register_display()  # SOPs and reports display themselves in Jupyter
+
+# Indexing, search and drafting need the `draft` extra (Chroma, the e5 model, LangChain): imported on first
+# use, so that checking and gap analysis work on a plain `pip install sopgen`.
+_LAZY = {"IndexStats": "sopgen.index.indexer", "SearchResult": "sopgen.index.search", "outline_sop": "sopgen.drafting",
+         "stream_draft": "sopgen.drafting"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        with optional_extra(f"sopgen.{name}"):
+            return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sopgen.api' has no attribute '{name}'")
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -41,6 +55,10 @@ def index_corpus(paths: list[str | Path] | str | Path, store: str | None = None,
     >>> index_corpus(d, store=str(d / "index"), embedding="hash").indexed
     1
     """
+    with optional_extra("index_corpus"):
+        from sopgen.index.embeddings import make_embeddings
+        from sopgen.index.indexer import index_corpus as _index_corpus
+
     settings = _settings(store=store, embedding=embedding, collection=collection)
     paths = paths if isinstance(paths, list) else [paths]
     emb = make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)
@@ -88,6 +106,10 @@ def search(query: str, k: int = 5, *, store: str | None = None, embedding: str |
     >>> search("FRM-QA-017", 1, store=str(d / "i"), embedding="hash")[0].path.endswith("forms.md")
     True
     """
+    with optional_extra("search"):
+        from sopgen.index.embeddings import make_embeddings
+        from sopgen.index.search import Searcher
+
     settings = _settings(store=store, embedding=embedding)
     emb = make_embeddings(settings.embedding, api_key=settings.api_key(), base_url=settings.base_url)
     return Searcher(settings.store, emb, settings.collection).search(query, k, language=language, section=section,
@@ -104,6 +126,9 @@ def draft_sop(brief: Brief | str | Path, *, store: str | None = None, engine: st
     >>> sop.engine, [s.id for s in sop.sections][:2]
     ('offline', ['purpose', 'scope'])
     """
+    with optional_extra("draft_sop"):
+        from sopgen.drafting import draft_sop as _draft_sop
+
     return _draft_sop(brief, settings=_settings(store=store, engine=engine, **settings), use_index=use_index)
 
 

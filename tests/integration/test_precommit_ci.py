@@ -41,10 +41,15 @@ def _git(cwd: Path, *args: str) -> None:
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the sopgen git checkout (try-repo clones it)")
 def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
+    """One real hook run (pre-commit installs sopgen into its own environment) over a good SOP and a vague
+    one without a scope: the hook fails on the vague one only."""
     repo = tmp_path / "team-sops"
     repo.mkdir()
     (repo / "sopgen.toml").write_text('[sopgen]\nprofile = "basic"\n', encoding="utf-8")
     (repo / "restore.md").write_text(GOOD, encoding="utf-8")
+    (repo / "vague.md").write_text(GOOD.replace("# Scope\nFile server FS01 in Leeds.\n\n", "")
+                                   .replace("yesterday's snapshot", "the snapshot as soon as possible"),
+                                   encoding="utf-8")
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
     _git(repo, "commit", "-qm", "SOPs")
@@ -52,19 +57,32 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     pre_commit = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "sopgen-check", "--all-files"]
 
-    ok = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
-    assert ok.returncode == 0, ok.stdout[-3000:] + ok.stderr[-2000:]
-    assert re.search(r"sopgen check\.+Passed", ok.stdout)
-
-    (repo / "vague.md").write_text(GOOD.replace("# Scope\nFile server FS01 in Leeds.\n\n", "")
-                                   .replace("yesterday's snapshot", "the snapshot as soon as possible"),
-                                   encoding="utf-8")
-    _git(repo, "add", ".")
     failed = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
-    assert failed.returncode == 1, failed.stdout[-3000:]
+    assert failed.returncode == 1, failed.stdout[-3000:] + failed.stderr[-2000:]
     assert re.search(r"sopgen check\.+Failed", failed.stdout)
     assert "vague.md:1:1: error missing-section Required section 'scope'" in failed.stdout
-    assert "restore.md" not in failed.stdout.split("Failed", 1)[1].replace("restore.md: score", "")
+    assert "restore.md:" not in failed.stdout.split("Failed", 1)[1].replace("restore.md: score", "")
+
+
+def test_plain_install_checks_without_the_drafting_stack(tmp_path: Path) -> None:
+    """`pip install sopgen`, as the pre-commit hook and the CI examples install it: check works, the drafting
+    stack (Chroma, LangChain, the e5 model) is not installed, and a verb that needs it names the extra."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                          str(ROOT)], capture_output=True, text=True, timeout=900)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    (tmp_path / "restore.md").write_text(GOOD, encoding="utf-8")
+    sopgen = str(venv / "bin" / "sopgen")
+    check = subprocess.run([sopgen, "check", "restore.md", "--profile", "basic"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300)
+    assert check.returncode == 0, check.stdout + check.stderr
+    probe = subprocess.run([str(venv / "bin" / "python"), "-c", "import chromadb"], capture_output=True)
+    assert probe.returncode != 0
+    for verb in (["search", "restore"], ["index", "."]):
+        run = subprocess.run([sopgen, *verb], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert f"sopgen {verb[0]} needs the 'draft' extra" in run.stderr and "pip install 'sopgen[draft]'" in run.stderr
 
 
 def _strings(node: object) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 import sopgen
 
 MODULES = ["sopgen", "sopgen.api", "sopgen.schema.profiles", "sopgen.documents.loaders", "sopgen.checks.check",
-           "sopgen.gaps.runner", "sopgen.drafting.brief", "sopgen.drafting"]
+           "sopgen.gaps.runner", "sopgen.schema.briefs", "sopgen.drafting"]
 
 
 @pytest.mark.parametrize("name", MODULES)

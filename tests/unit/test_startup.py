@@ -44,3 +44,22 @@ def test_check_imports_only_the_check_engine(tmp_path: Path) -> None:
     assert "sopgen.checks.engine" in modules  # it really checked
     assert not _heavy(modules), _heavy(modules)
     assert not any(m.startswith(("sopgen.drafting", "sopgen.index", "sopgen.llm", "sopgen.integrations")) for m in modules)
+
+
+def test_gaps_and_brief_check_need_no_drafting_stack(tmp_path: Path) -> None:
+    """They work on a plain `pip install sopgen` (no `draft` extra): nothing of Chroma, LangChain or e5."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "sop.md").write_text("# Purpose\nThe operator keeps the backups for 30 days.\n", encoding="utf-8")
+    brief = Path(__file__).resolve().parents[2] / "corpora" / "briefs" / "restore-database.yaml"
+    for args in (["gaps", "docs", "--profile", "basic", "--jobs", "1"], ["brief", "check", str(brief)]):
+        modules = _modules(args, tmp_path)
+        assert not _heavy(modules), (args, _heavy(modules))
+
+
+def test_a_missing_extra_is_named() -> None:
+    from sopgen.errors import missing_extra
+
+    message = missing_extra(ModuleNotFoundError("No module named 'chromadb.api'", name="chromadb.api"), "sopgen index")
+    assert message == ("sopgen index needs the 'draft' extra (chromadb is not installed): "
+                       "pip install 'sopgen[draft]'")
+    assert missing_extra(ModuleNotFoundError("No module named 'yaml'", name="yaml")) is None

@@ -88,7 +88,7 @@ def brief_schema_cmd() -> None:
 
     Example: sopgen brief schema > brief.schema.json
     """
-    from sopgen.drafting.brief import brief_json_schema
+    from sopgen.schema.briefs import brief_json_schema
 
     typer.echo(brief_json_schema())
 
@@ -99,7 +99,7 @@ def brief_check_cmd(path: Annotated[str, typer.Argument(help="The brief YAML fil
 
     Example: sopgen brief check briefs/restore.yaml
     """
-    from sopgen.drafting.brief import load_brief
+    from sopgen.schema.briefs import load_brief
 
     try:
         brief = load_brief(path)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from sopgen.config import Settings, load_settings
-from sopgen.drafting.brief import brief_hash, load_brief
 from sopgen.drafting.pipeline import (
     DraftState,
     SectionProgress,
@@ -23,6 +22,7 @@ from sopgen.index.search import Searcher
 from sopgen.llm.factory import EngineChoice, make_engine
 from sopgen.llm.usage import UsageCounter
 from sopgen.schema import SOP, Brief, Outline
+from sopgen.schema.briefs import brief_hash, load_brief
 
 
 def open_searcher(settings: Settings) -> Searcher:

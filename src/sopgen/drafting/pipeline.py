@@ -19,7 +19,6 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 
 from sopgen.checks import check_text
 from sopgen.drafting import offline
-from sopgen.drafting.brief import brief_hash
 from sopgen.drafting.gate import gate
 from sopgen.drafting.grounding import grounding_report
 from sopgen.drafting.llm_engine import llm_outline, llm_revise, llm_section
@@ -30,6 +29,7 @@ from sopgen.index.search import Searcher, SearchResult
 from sopgen.llm.factory import EngineChoice
 from sopgen.render.markdown import render_markdown
 from sopgen.schema import SOP, Brief, Outline, OutlineSection, Profile, Section, load_profile
+from sopgen.schema.briefs import brief_hash
 
 SectionProgress = Callable[[str, str], None]  # (section id, "drafted" | "resumed" | "failed")
 

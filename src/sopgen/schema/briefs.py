@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from sopgen.errors import BriefError, SopgenError
-from sopgen.schema import Brief, load_profile
+from sopgen.schema.models import Brief
+from sopgen.schema.profiles import load_profile
 from sopgen.yamlio import load_yaml_model
 
 
