@@ -44,6 +44,14 @@ def test_case_folding_keeps_the_characters_re_treats_as_equal() -> None:
         assert scan.spans(pattern), text
 
 
+def test_no_ascii_letter_folds_so_ascii_text_is_left_as_it_is() -> None:
+    # `fold` returns ASCII text untouched without scanning it: true only while no ASCII letter folds
+    from sopgen.documents.prefilter import _fold_table, fold
+
+    assert not [chr(c) for c, to in _fold_table().items() if chr(c) != to and chr(c).isascii()]
+    assert fold("ſystem") == "system" and fold("plain ascii") == "plain ascii"
+
+
 def test_word_starts_are_whole_words() -> None:
     assert word_starts("may mayor may_be dismay may", "may") == [0, 24]
 

@@ -29,6 +29,13 @@ def _analyse(path: str, shown: str, profile: Profile, rules: RuleSettings, limit
     return report.model_dump_json(indent=2)
 
 
+def _size(item: tuple[str, str]) -> int:
+    try:
+        return os.stat(item[0]).st_size
+    except OSError:
+        return 0  # the worker reports why it cannot be read
+
+
 CLUSTER_BATCH = 16  # documents per Ray task for checks: a check costs about as much as a task's overhead
 
 
@@ -78,6 +85,10 @@ def _outcomes(items: list[tuple[str, str]], profile: Profile, rules: RuleSetting
         yield from RayPool(_analyse_shipped, cluster, limits, batch=CLUSTER_BATCH).imap_unordered(shipped)
         return
     workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    if workers > 1:
+        # largest first: the last task to finish is then a small one, so no core idles while the other ends
+        # a long document (the callers put the reports back in their own order)
+        items = sorted(items, key=_size, reverse=True)
     # what every task shares goes to the workers once, when they start; a task is then two short strings
     analyse = partial(_analyse, profile=profile, rules=rules, limits=limits)
     with BoundedPool(analyse, workers, limits) as pool:

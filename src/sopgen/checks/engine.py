@@ -25,7 +25,7 @@ from sopgen.schema import Profile, canonical_sections
 
 _SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:\d+[.)]\s+|[-*•]\s+)?)$")
-_ABBREVIATION = re.compile(r"(?<![\w-])([A-ZÄÖÜА-ЯЁ]{2,8})s?(?![\w-])")  # FS01, FRM-QA-017: identifiers
+_ABBREVIATION = re.compile(r"([A-ZÄÖÜА-ЯЁ](?<![\w-].)[A-ZÄÖÜА-ЯЁ]{1,7})s?(?![\w-])")  # FS01, FRM-QA-017: identifiers
 _DEFINED_PAREN = re.compile(r"\(([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})s?\)")
 _DEFINED_LEAD = re.compile(r"^\s*(?:[-*•]\s*)?\**([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\**\s*(?:[:=–—-]|\()", re.M)
 _ACTOR_PREFIX = re.compile(

@@ -55,7 +55,11 @@ def _foldable() -> re.Pattern[str]:
 
 
 def fold(lowered: str) -> str:
-    """Lower-cased text with `re`'s extra case equivalents mapped onto one letter (no-op for most texts)."""
+    """Lower-cased text with `re`'s extra case equivalents mapped onto one letter (no-op for most texts).
+
+    None of those letters is ASCII (a unit test holds that), and `isascii` costs nothing, unlike a scan."""
+    if lowered.isascii():
+        return lowered
     return lowered.translate(_fold_table()) if _foldable().search(lowered) else lowered
 
 

@@ -58,19 +58,36 @@ _TRIGGERS = re.compile("") if any(not needs for needs, _, _ in _INLINE_NEEDS) or
     "[" + re.escape("".join({n[0] for needs, _, _ in _INLINE_NEEDS for n in needs} | {n[0] for n in _TAG_NEEDS})) + "]")
 
 
+# per pattern: the first characters of its literals (a line holding none of them is not looked at again)
+_INLINE_PLAN = [(frozenset(n[0] for n in needs), tuple(needs), pattern, replacement)
+                for needs, pattern, replacement in _INLINE_NEEDS]
+
+
 def clean_inline(text: str) -> str:
     """Drop inline markup (emphasis, roles, links, attribute lists, stray HTML tags) from a line of content.
 
     >>> clean_inline("Restore **erp_main** from `after_an_incident.md`, see :ref:`backups <bk>` {#x}")
     'Restore erp_main from after_an_incident.md, see backups'
     """
-    if _TRIGGERS.search(text) is None:
+    found = _TRIGGERS.findall(text)
+    if not found:
         return text.strip()  # plain prose: no character any markup pattern needs
+    # the trigger characters of the line as written: a substitution only removes characters, so a pattern
+    # none of whose literals starts with one of them cannot match later either (a literal such as '**' can
+    # form when what stood between two '*' is removed, hence the `in` test on the current text)
+    chars = set(found)
     if not _TAG_NEEDS or any(n in text for n in _TAG_NEEDS):
         text = _HTML_TAG.sub("", text)
-    for needs, pattern, replacement in _INLINE_NEEDS:
-        if not needs or any(n in text for n in needs):
+    for firsts, needs, pattern, replacement in _INLINE_PLAN:
+        if not needs:
             text = pattern.sub(replacement, text)
+            continue
+        if firsts.isdisjoint(chars):
+            continue
+        for n in needs:
+            if n in text:
+                text = pattern.sub(replacement, text)
+                break
     return text.strip()
 
 
