@@ -240,35 +240,49 @@ class UnitFilter:
     holding one of its literals, not on every text."""
 
     def __init__(self, texts: list[str], patterns: Iterable[re.Pattern[str]]) -> None:
-        self.everywhere: set[int] = set()  # ids of patterns without a prefilter
-        owners: dict[str, set[int]] = {}
-        for pattern in patterns:
-            found = _plan(pattern).needs
-            if found is None or found[1]:  # case-insensitive patterns are not used on these (folded) texts
-                self.everywhere.add(id(pattern))
-                continue
-            for literal in found[0]:
-                owners.setdefault(literal, set()).add(id(pattern))
-        self.by_text: list[set[int]] = []
-        automaton = _automaton(frozenset(owners)) if owners else None
-        for text in texts:
-            held = {literal for _end, literal in automaton.iter(text)} if automaton is not None else ()
-            self.by_text.append(set().union(*(owners[literal] for literal in held)))
+        everywhere, automaton = _unit_plan(tuple(patterns))
+        self.everywhere = set(everywhere)
+        # each literal's value in the automaton is the set of ids of the patterns that need it
+        self.by_text: list[set[int]] = [
+            set().union(*(owners for _end, owners in automaton.iter(text))) if automaton is not None else set()
+            for text in texts]
 
     def candidates(self, index: int) -> set[int]:
         """Ids of the patterns that may match in text `index`."""
         return self.by_text[index] | self.everywhere
 
 
-@lru_cache(maxsize=16)
-def _automaton(literals: frozenset[str]) -> Any:
-    import ahocorasick
+_UNIT_PLANS: dict[tuple[int, ...], tuple[tuple[re.Pattern[str], ...], frozenset[int], Any]] = {}
 
-    automaton = ahocorasick.Automaton()
-    for literal in literals:
-        automaton.add_word(literal, literal)
-    automaton.make_automaton()
-    return automaton
+
+def _unit_plan(patterns: tuple[re.Pattern[str], ...]) -> tuple[frozenset[int], Any]:
+    """(ids of the patterns without a prefilter, an automaton of the others' literals), made once per set of
+    patterns: a batch asks with the same cue regexes for every document, and building it each time cost a
+    twentieth of a check. The patterns are kept with the plan, so their ids stay theirs."""
+    key = tuple(map(id, patterns))
+    plan = _UNIT_PLANS.get(key)
+    if plan is None:
+        everywhere: set[int] = set()
+        owners: dict[str, set[int]] = {}
+        for pattern in patterns:
+            found = _plan(pattern).needs
+            if found is None or found[1]:  # case-insensitive patterns are not used on these (folded) texts
+                everywhere.add(id(pattern))
+                continue
+            for literal in found[0]:
+                owners.setdefault(literal, set()).add(id(pattern))
+        automaton = None
+        if owners:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for literal, ids in owners.items():
+                automaton.add_word(literal, frozenset(ids))
+            automaton.make_automaton()
+        if len(_UNIT_PLANS) >= 16:
+            _UNIT_PLANS.clear()
+        plan = _UNIT_PLANS[key] = (patterns, frozenset(everywhere), automaton)
+    return plan[1], plan[2]
 
 
 def _prefixes(items: Any, ignorecase: bool) -> tuple[set[str], bool]:
