@@ -52,6 +52,13 @@ def test_no_ascii_letter_folds_so_ascii_text_is_left_as_it_is() -> None:
     assert fold("ſystem") == "system" and fold("plain ascii") == "plain ascii"
 
 
+def test_may_match_is_false_only_without_any_required_literal() -> None:
+    labels = re.compile(r"(?:^|\n)[ \t]*(?:owner|approved\s+by)[ \t]*:", re.I)  # no prefix to scan for
+    assert not TextScan("Restore the server.\nCheck the log.").may_match(labels)
+    assert TextScan("Steps\nAPPROVED by: J. Doe").may_match(labels)
+    assert TextScan("the owner of the task").may_match(labels)  # a literal, not a match: the regex decides
+
+
 def test_word_starts_are_whole_words() -> None:
     assert word_starts("may mayor may_be dismay may", "may") == [0, 24]
 

@@ -20,7 +20,7 @@ from sopgen.checks.pronouns import ambiguous_pronouns
 from sopgen.checks.rules import CompiledRule
 from sopgen.documents import Block, Document
 from sopgen.documents.classify import Detection, match_heading
-from sopgen.documents.prefilter import TextScan, literals, vocabulary, word_starts
+from sopgen.documents.prefilter import TextScan, vocabulary, word_starts
 from sopgen.schema import Profile, canonical_sections
 
 _SUPPRESS = re.compile(r"<!--\s*sopgen-(disable|enable|disable-next-line)\b([^>]*?)-->", re.I)
@@ -318,11 +318,8 @@ def _review_overdue(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
 
 def _owner_missing(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     labels = rule.regex
-    needs = literals(labels) if labels is not None else None
-    if needs is not None:  # the label regex has no prefix to scan for: skip it where none of its words stands
-        text = ctx.scan(raw=True).folded if needs[1] else ctx.doc.text
-        if not any(word in text for word in needs[0]):
-            labels = None
+    if labels is not None and not ctx.scan(raw=True).may_match(labels):
+        labels = None  # the label regex has no prefix to scan for: skipped where none of its words stands
     name = lifecycle.owner(ctx.doc.text, labels)
     ctx.facts["owner"] = name
     wants_owner = ctx.profile is not None and any(s.id == "approval" and s.required for s in ctx.profile.sections)

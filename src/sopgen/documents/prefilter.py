@@ -499,9 +499,18 @@ class TextScan:
                     spans.append(m.span())
                     end = max(m.end(), at + 1)
             return spans
-        if plan.needs is not None:
-            needed, ignorecase = plan.needs
-            haystack = self.folded if ignorecase else self.text
-            if not any(literal in haystack for literal in needed):
-                return []
+        if not self._may_hold(plan):
+            return []
         return [m.span() for m in compiled().finditer(self.text)]
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when the text holds none of the literals every match of `pattern` contains (for callers
+        that need the matches themselves, not only their spans)."""
+        return self._may_hold(_plan(pattern))
+
+    def _may_hold(self, plan: _Plan) -> bool:
+        if plan.needs is None:
+            return True
+        needed, ignorecase = plan.needs
+        haystack = self.folded if ignorecase else self.text
+        return any(literal in haystack for literal in needed)
