@@ -74,3 +74,18 @@ def test_html_left_in_markdown_and_placeholders_survive() -> None:
     assert blocks[0].kind == "heading"  # the bare <div> line carries no text and makes no block
     assert blocks[0].text == "{{SYSTEM}} Restore"
     assert any("{{ONCALL}}" in b.text and "<b>" not in b.text for b in blocks)
+
+
+def test_inline_markup_is_dropped_with_and_without_the_trigger_shortcut(monkeypatch) -> None:
+    """The first-character shortcut may skip patterns only when it knows every pattern's literals."""
+    import re
+
+    from sopgen.documents import structure
+
+    line = "Restore **erp_main** from `after_an_incident.md`, see :ref:`backups <bk>` {#x} <b>now</b>"
+    expected = "Restore erp_main from after_an_incident.md, see backups now"
+    assert structure.clean_inline(line) == expected
+    assert structure.clean_inline("Plain prose, nothing to strip. ") == "Plain prose, nothing to strip."
+    # as if some pattern needed no literal: the catch-all trigger matches everywhere and must skip nothing
+    monkeypatch.setattr(structure, "_TRIGGERS", re.compile(""))
+    assert structure.clean_inline(line) == expected

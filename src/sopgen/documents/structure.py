@@ -74,15 +74,16 @@ def clean_inline(text: str) -> str:
         return text.strip()  # plain prose: no character any markup pattern needs
     # the trigger characters of the line as written: a substitution only removes characters, so a pattern
     # none of whose literals starts with one of them cannot match later either (a literal such as '**' can
-    # form when what stood between two '*' is removed, hence the `in` test on the current text)
-    chars = set(found)
+    # form when what stood between two '*' is removed, hence the `in` test on the current text). With the
+    # catch-all trigger (some pattern needs no literal) the characters found say nothing, so none is skipped.
+    chars = set(found) if _TRIGGERS.pattern else None
     if not _TAG_NEEDS or any(n in text for n in _TAG_NEEDS):
         text = _HTML_TAG.sub("", text)
     for firsts, needs, pattern, replacement in _INLINE_PLAN:
         if not needs:
             text = pattern.sub(replacement, text)
             continue
-        if firsts.isdisjoint(chars):
+        if chars is not None and firsts.isdisjoint(chars):
             continue
         for n in needs:
             if n in text:
