@@ -22,5 +22,7 @@ def test_section_case(case: dict[str, Any]) -> None:
     for sid in case["present"]:
         assert sid in found, f"{sid} not found; found {sorted(found)}"
         assert found[sid].reason, "a found section says why"
+    for sid, words in case.get("found_by", {}).items():
+        assert words in (found[sid].reason or ""), f"{sid} found, but by: {found[sid].reason}"
     for sid in case.get("absent", []):
         assert sid not in found, f"{sid} found by: {found[sid].reason}"

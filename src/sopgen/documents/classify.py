@@ -12,7 +12,10 @@ phrases of the section's language scored per part (a normal cue decides alone, t
 are needed otherwise). Strong cues (a signature block, "Утверждаю") count wherever they appear; the
 other cues only count in parts that no heading has claimed, so a remark about records inside the
 procedure does not make a records section. A numbered list is a procedure, a version/date table is a
-revision history. Each decision keeps its evidence (which heading or sentence) and a confidence.
+revision history. What cues miss, the trained head (section_head) may still read from the sentences:
+a section it gives two sentences of, or one it is all but certain of, is found (in a part a heading
+claimed for another section only when it is all but certain). Each decision keeps its evidence (which
+heading or sentence) and a confidence.
 
 Cue syntax in sections.yaml: each cue is a regular-expression fragment matched at a word start in the
 lower-cased text (ё folded to е); a leading "!" marks a strong cue, a leading "~" a weak one. An alias
@@ -28,6 +31,7 @@ from functools import cache
 
 from sopgen.documents.model import Block, DocSection, Document
 from sopgen.documents.prefilter import UnitFilter
+from sopgen.documents.section_head import head
 from sopgen.schema import Profile, SectionSpec
 
 _NUMBERING = re.compile(
@@ -443,6 +447,7 @@ def detect_sections(doc: Document, profile: Profile) -> Detection:
     _structural_cues(parts, specs, detection)
     _body_cues(doc, parts, specs, detection)
     _narrated_steps(doc, parts, specs, detection)
+    _content_head(doc, parts, specs, detection)
     return detection
 
 
@@ -688,3 +693,51 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
                 id=sid, line=line, heading=part.heading, confidence=0.7 if score >= 3 else 0.6,
                 reason=f"line {line} says '{evidence}'", words=len(text.split()),
             ))
+
+
+# the head's posterior a sentence needs to state a section: in a part no heading claimed, and in a part a
+# heading claimed for another section (stricter: a remark about records inside the procedure is common)
+HEAD_THRESHOLD = 0.9
+HEAD_THRESHOLD_CLAIMED = 0.99
+HEAD_MIN_FEATURES = 4
+HEAD_VOTES = 2  # sentences that must agree, unless one is as sure as HEAD_SURE
+HEAD_SURE = 0.999
+_HEAD_CHARS = 2000  # a longer "sentence" is a wall of text the splitter could not cut, not a statement
+
+
+def _content_head(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec], detection: Detection) -> None:
+    """Sections said in words no cue lists: each sentence scored by the trained head (section_head)."""
+    model = head(doc.language)
+    if model is None:
+        return
+    wanted = {sid for sid in specs if sid in model.classes
+              and not (sid in detection.by_id and detection.by_id[sid].status == "present")}
+    if not wanted:
+        return
+    where: list[tuple[_Part, Block, str]] = []
+    for part in parts:
+        for block in part.blocks:
+            if block.kind not in ("paragraph", "list_item", "table"):
+                continue
+            for piece in block.text.split("\n"):
+                for sentence in _SENTENCE_SPLIT.split(piece):
+                    if 3 <= len(sentence) <= _HEAD_CHARS:
+                        where.append((part, block, sentence))
+    if not where:
+        return
+    hits: dict[str, list[tuple[float, _Part, Block, str]]] = {}
+    for (part, block, sentence), (sid, p, known) in zip(
+            where, model.classify([_fold(s) for _, _, s in where]), strict=True):
+        if sid not in wanted or sid == part.claimed or known < HEAD_MIN_FEATURES:
+            continue
+        if p < (HEAD_THRESHOLD if part.claimed is None else HEAD_THRESHOLD_CLAIMED) or _vetoed(specs[sid], sentence):
+            continue
+        hits.setdefault(sid, []).append((p, part, block, sentence))
+    for sid, found in hits.items():
+        p, part, block, sentence = max(found, key=lambda h: h[0])
+        if len(found) < HEAD_VOTES and p < HEAD_SURE:
+            continue
+        _record(detection, SectionMatch(
+            id=sid, line=block.line, heading=part.heading, confidence=round(0.5 + 0.2 * p, 2),
+            reason=f"line {block.line} reads like {sid} ('{sentence[:60]}')", words=len(sentence.split()),
+        ))
