@@ -697,11 +697,11 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
 
 # the head's posterior a sentence needs to state a section: in a part no heading claimed, and in a part a
 # heading claimed for another section (stricter: a remark about records inside the procedure is common)
-HEAD_THRESHOLD = 0.9
-HEAD_THRESHOLD_CLAIMED = 0.99
-HEAD_MIN_FEATURES = 4
+HEAD_THRESHOLD = 0.8
+HEAD_THRESHOLD_CLAIMED = 0.98
+HEAD_MIN_FEATURES = 3
 HEAD_VOTES = 2  # sentences that must agree, unless one is as sure as HEAD_SURE
-HEAD_SURE = 0.999
+HEAD_SURE = 0.995
 _HEAD_CHARS = 2000  # a longer "sentence" is a wall of text the splitter could not cut, not a statement
 
 
