@@ -727,7 +727,7 @@ def _content_head(doc: Document, parts: list[_Part], specs: dict[str, SectionSpe
         return
     hits: dict[str, list[tuple[float, _Part, Block, str]]] = {}
     for (part, block, sentence), (sid, p, known) in zip(
-            where, model.classify([_fold(s) for _, _, s in where]), strict=True):
+            where, model.classify([_fold(s) for _, _, s in where], HEAD_MIN_FEATURES), strict=True):
         if sid not in wanted or sid == part.claimed or known < HEAD_MIN_FEATURES:
             continue
         if p < (HEAD_THRESHOLD if part.claimed is None else HEAD_THRESHOLD_CLAIMED) or _vetoed(specs[sid], sentence):

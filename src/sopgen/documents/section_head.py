@@ -37,13 +37,19 @@ def features(low: str) -> list[str]:
     and stamps with hardly any words (a date, a blank to fill in, 'Label: value'). Stem pairs were tried:
     no better on the tune sets, and twice the cost."""
     out = [w[:STEM] for w in _WORD.findall(low)]
-    if len(out) <= _SHORT:
-        if _DATE.search(low):
-            out.append("#date")
-        if _BLANK.search(low):
-            out.append("#blank")
-        if _LABEL.match(low):
-            out.append("#label")
+    return out + _shapes(low, len(out))
+
+
+def _shapes(low: str, words: int) -> list[str]:
+    if words > _SHORT:
+        return []
+    out = []
+    if _DATE.search(low):
+        out.append("#date")
+    if _BLANK.search(low):
+        out.append("#blank")
+    if _LABEL.match(low):
+        out.append("#label")
     return out
 
 
@@ -56,14 +62,15 @@ class Head:
     weights: list[tuple[float, ...]]  # per feature, one value per class
     prior: tuple[float, ...]
 
-    def classify(self, sentences: list[str]) -> list[tuple[str, float, int]]:
-        """(best class, its posterior, known features) per folded sentence."""
+    def classify(self, sentences: list[str], min_known: int = 1) -> list[tuple[str, float, int]]:
+        """(best class, its posterior, known features) per folded sentence; one with fewer than
+        `min_known` known features is not scored (none, 1.0)."""
         get, rows, prior = self.index.get, self.weights, self.prior
         out: list[tuple[str, float, int]] = []
         for low in sentences:
             hit = [i for i in map(get, features(low)) if i is not None]
-            if not hit:
-                out.append(("none", 1.0, 0))
+            if not hit or len(hit) < min_known:
+                out.append(("none", 1.0, len(hit)))
                 continue
             scores = list(map(sum, zip(prior, *[rows[i] for i in hit], strict=True)))
             top = max(scores)
