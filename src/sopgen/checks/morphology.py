@@ -61,7 +61,9 @@ _RU_STATIVE_PARTICIPLE = set(
 )
 _RU_ORG = set(["отдел", "служба", "подразделение", "группа", "комиссия", "руководство", "администрация", "дирекция", "бригада", "смена", "лаборатория", "персонал", "сотрудник"])
 _RU_CONDITIONAL = re.compile(r"^\s*(?:если|когда|в случае|при|пока|после того|до того|как только|чтобы|который|которая|которые|которое)\b", re.I)
-_CLAUSE = re.compile(r"[^.;!?:\n]+(?:\n(?![ \t]*\n)[^.;!?:\n]+)*")
+# a clause may run on over a wrapped line, but not over a blank line or into the next row of a pipe table
+# (a row's actor is not the subject of the next row's verb)
+_CLAUSE = re.compile(r"[^.;!?:\n]+(?:\n(?![ \t]*\n)(?![ \t]*\|)[^.;!?:\n]+)*")
 
 
 @cache
@@ -256,7 +258,7 @@ def _ru_is_passive(word: str) -> bool:
         return "pssv" in grammemes and p.normal_form not in _RU_STATIVE_PARTICIPLE
     if "VERB" in grammemes and word.endswith(("ся", "сь")) and "impr" not in grammemes:
         lemma = p.normal_form
-        if lemma in _RU_INTRANSITIVE or not lemma.endswith("ся"):
+        if lemma in _RU_INTRANSITIVE or not lemma.endswith(("ся", "сь")):  # 'регистрироваться', 'вестись'
             return False
         if "1per" in grammemes or "2per" in grammemes:
             return False
@@ -268,7 +270,7 @@ def _ru_person_before(text: str) -> bool:
     """A person named in the nominative before a reflexive verb is its subject, and the verb active
     ("Инженер разбирается в причинах", "Уборщик расписывается в журнале"): a passive's subject is the
     thing done ("Заявка регистрируется")."""
-    for word in re.findall(r"[а-яёА-ЯЁ]{3,}", text):
+    for word in re.findall(r"[а-яёА-ЯЁ]{4,}", text):  # three-letter 'people' are mostly misreadings ('тег')
         readings = _ru_readings(word.lower())
         if readings and {"NOUN", "nomn", "anim"} <= readings[0]:  # the likeliest reading
             return True
