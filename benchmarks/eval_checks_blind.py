@@ -1,6 +1,7 @@
 """Accuracy of `sopgen gaps --profile full` on documents labelled by people who never saw the rules.
 
 Sets (see benchmarks/checks_blind/GUIDE.md): `tune` (rules and section cues may be adjusted on it),
+`tune2` (12 more documents by new blind writers, 2026-12-04: measured once as written, then tuned on),
 `holdout` (never looked at while changing the checks; report this one), and `realdocs` (section labels of
 real third-party documents in ../shared/realdocs, when present). Printed per set and language:
 - section presence macro-F1 (present or weak vs missing, F1 per section id, averaged over the ids);
@@ -122,11 +123,11 @@ def evaluate(name: str, verbose: bool = False, split: str | None = None) -> None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["tune", "holdout", "realdocs"], action="append")
+    parser.add_argument("--set", choices=["tune", "tune2", "holdout", "realdocs"], action="append")
     parser.add_argument("--split", help="for realdocs: tune or holdout")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
-    for name in args.set or ["tune", "holdout", "realdocs"]:
+    for name in args.set or ["tune", "tune2", "holdout", "realdocs"]:
         evaluate(name, args.verbose, args.split if name == "realdocs" else None)
 
 
