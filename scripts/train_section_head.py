@@ -35,9 +35,10 @@ def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def train(sentences: dict[str, list[str]], alpha: float, min_count: int, none_prior: float) -> dict[str, object]:
+def train(sentences: dict[str, list[str]], alpha: float, min_count: int, none_prior: float,
+          language: str = "") -> dict[str, object]:
     classes = [*sorted(c for c in sentences if c != "none"), "none"]
-    counts = {c: Counter(f for s in sentences[c] for f in features(_fold(s))) for c in classes}
+    counts = {c: Counter(f for s in sentences[c] for f in features(_fold(s), language)) for c in classes}
     total = Counter[str]()
     for c in classes:
         total.update(counts[c])
@@ -66,7 +67,7 @@ def main() -> int:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for cls, sentences in data["sentences"].items():
             pooled.setdefault(data["language"], {}).setdefault(cls, []).extend(sentences)
-    languages = {lang: train(s, args.alpha, args.min_count, args.none_prior) for lang, s in sorted(pooled.items())}
+    languages = {lang: train(s, args.alpha, args.min_count, args.none_prior, lang) for lang, s in sorted(pooled.items())}
     stale = []
     for lang, model in languages.items():
         meta = {"version": 1, "language": lang, "stem": "first 6 letters", "alpha": args.alpha,

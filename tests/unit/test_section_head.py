@@ -38,3 +38,9 @@ def test_features_are_stems_and_the_shapes_of_short_lines() -> None:
     assert "#blank" in features("approved: ______ date: ______")
     long_line = " ".join(["word"] * 20) + " 12.04.2021"
     assert "#date" not in features(long_line)  # a date in running text says nothing about the section
+
+
+def test_german_compounds_also_give_their_last_part() -> None:
+    """'Aufbewahrungsfrist' starts like 'Aufbewahrung' and ends like 'Frist': both halves are evidence."""
+    assert features("aufbewahrungsfrist", "de") == ["aufbew", "~sfrist"]
+    assert features("aufbewahrungsfrist", "en") == ["aufbew"]

@@ -28,16 +28,22 @@ _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}|\d{2}/\d{4}")
 _BLANK = re.compile(r"_{3,}|\.{5,}")
 _LABEL = re.compile(r"^\s*[^\W\d_][^:\n]{1,40}:\s*\S")
 STEM = 6
+_COMPOUNDING = {"de"}
+_LONG = 10  # letters: a compound ('Aufbewahrungsfrist'), whose last part is a feature of its own
 _SHORT = 12  # words: a footer, a stamp or a table row, where the shape of the line is evidence
 
 
-def features(low: str) -> list[str]:
+def features(low: str, language: str = "") -> list[str]:
     """The features of one folded sentence: stems of its words (numbers left out: quantities say nothing
     about the section, and a date is a shape of its own) and, in a short line, the shapes that carry footers
-    and stamps with hardly any words (a date, a blank to fill in, 'Label: value'). Stem pairs were tried:
-    no better on the tune sets, and twice the cost."""
-    out = [w[:STEM] for w in _WORD.findall(low)]
-    return out + _shapes(low, len(out))
+    and stamps with hardly any words (a date, a blank to fill in, 'Label: value'). In German a long word
+    also gives its last six letters: 'Aufbewahrungsfrist' is a kind of 'Frist' as much as of 'Aufbewahrung'
+    (the same for English and Russian was no better on the tune sets). Stem pairs were tried: no better,
+    and twice the cost."""
+    words = _WORD.findall(low)
+    out = [w[:STEM] for w in words]
+    tails = [f"~{w[-STEM:]}" for w in words if len(w) >= _LONG] if language in _COMPOUNDING else []
+    return out + tails + _shapes(low, len(out))
 
 
 def _shapes(low: str, words: int) -> list[str]:
@@ -57,6 +63,7 @@ def _shapes(low: str, words: int) -> list[str]:
 class Head:
     """One language's trained head: log P(feature | class) per known feature, and the class log-priors."""
 
+    language: str
     classes: tuple[str, ...]
     index: dict[str, int]
     weights: list[tuple[float, ...]]  # per feature, one value per class
@@ -68,7 +75,7 @@ class Head:
         get, rows, prior = self.index.get, self.weights, self.prior
         out: list[tuple[str, float, int]] = []
         for low in sentences:
-            hit = [i for i in map(get, features(low)) if i is not None]
+            hit = [i for i in map(get, features(low, self.language)) if i is not None]
             if not hit or len(hit) < min_known:
                 out.append(("none", 1.0, len(hit)))
                 continue
@@ -94,4 +101,4 @@ def head(language: str) -> Head | None:
     raw = array("b", base64.b64decode(model["weights"]))
     weights = [tuple(v / scale for v in raw[i : i + width]) for i in range(0, len(raw), width)]
     prior = tuple(math.log(p) for p in model["prior"])
-    return Head(classes, {f: i for i, f in enumerate(model["features"])}, weights, prior)
+    return Head(language, classes, {f: i for i, f in enumerate(model["features"])}, weights, prior)
