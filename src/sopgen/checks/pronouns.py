@@ -15,7 +15,9 @@ from functools import cache
 
 from sopgen.documents.prefilter import TextScan
 
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:\n(?![ \t]*\n)[^.!?;\n]+)*")
+# a sentence may wrap onto the next line, but a pipe table's next row is a sentence of its own (else a whole
+# table became one over-long "sentence" and was skipped)
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:\n(?![ \t]*\n)(?![ \t]*\|)[^.!?;\n]+)*")
 _PRONOUN = {
     "en": re.compile(r"\b(?:he|she|him|her|his)\b", re.I),
     "de": re.compile(r"\b(?:er|sie|ihn|ihm)\b"),  # lower case only: "Sie" is the polite "you"
@@ -25,11 +27,15 @@ _PERSON_EN = re.compile(
     r"\b(?:the|a|an|each|every|this|that)\s+(?:[a-z-]+\s+)?((?:[a-z]*(?:er|or|ist|yst|ant|ent|ian|man|woman|person|"
     r"officer|clerk|nurse|agent|lead|head|staff|steward))|manager|driver|caller|guest|visitor|user|customer|"
     r"employee|colleague|patient|resident|applicant|doctor|physician|pharmacist|student|child|parent|buddy|"
-    r"starter|hire|trainee|intern|owner|holder)s?\b", re.I)
+    r"starter|hire|trainee|intern|owner|holder|captain|pilot|chef|cook|guard|courier|auditor)s?\b", re.I)
 _PERSON_DE = re.compile(
-    r"\b(?i:der|die|den|dem|des|ein|eine|einen|einem|einer)\s+(?:[a-zäöüß]+[en]\s+)?(Leitung|Leiter|Leiterin|Person|Fachkraft|[A-ZÄÖÜ][a-zäöüß]+(?:er|erin|or|orin|"
+    # an English word before the role is part of its name ('der Release Manager'); nominalised participles
+    # and adjectives name people too ('der Approbierten', 'die Verantwortliche', 'dem Vorgesetzten')
+    r"\b(?i:der|die|den|dem|des|ein|eine|einen|einem|einer)\s+(?:[a-zäöüß]+[en]\s+|[A-Z][a-z]+\s+(?=[A-Z]))?"
+    r"(Leitung|Leiter|Leiterin|Person|Fachkraft|[A-ZÄÖÜ][a-zäöüß]+(?:er|erin|or|orin|"
     r"ent|entin|ant|antin|ist|istin|eur|ling|leitung|kraft|person|mann|frau|arzt|ärztin|meister|meisterin|"
-    r"beauftragte|beauftragter|leiter|leiterin|dienst)(?:en|n|s|in|innen)?|Arzt|Ärztin|Kunde|Kundin|Kunden|Gast|Koch|"
+    r"beauftragte|beauftragter|leiter|leiterin|dienst|wache|aufsicht|ierte|ierten|liche|lichen|stellte|stellten|"
+    r"setzte|setzten)(?:en|n|s|in|innen)?|Arzt|Ärztin|Kunde|Kundin|Kunden|Gast|Koch|"
     r"Köchin|Chef|Chefin|Bote|Botin)\b")
 
 
