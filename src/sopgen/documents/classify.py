@@ -25,7 +25,7 @@ with a leading "^" only matches at the start of a heading.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -714,7 +714,29 @@ def _content_head(doc: Document, parts: list[_Part], specs: dict[str, SectionSpe
               and not (sid in detection.by_id and detection.by_id[sid].status == "present")}
     if not wanted:
         return
-    where: list[tuple[_Part, Block, str]] = []
+    hits: dict[str, list[tuple[float, _Part, Block, str]]] = {}
+    for part, block, sentence in _sentences(parts):
+        sid, p, _known = model.classify_one(_fold(sentence), HEAD_MIN_FEATURES)
+        if sid not in wanted or sid == part.claimed:
+            continue
+        if p < (HEAD_THRESHOLD if part.claimed is None else HEAD_THRESHOLD_CLAIMED) or _vetoed(specs[sid], sentence):
+            continue
+        found = hits.setdefault(sid, [])
+        found.append((p, part, block, sentence))
+        if len(found) < HEAD_VOTES and p < HEAD_SURE:
+            continue
+        p, part, block, sentence = max(found, key=lambda h: h[0])
+        _record(detection, SectionMatch(
+            id=sid, line=block.line, heading=part.heading, confidence=round(0.5 + 0.2 * p, 2),
+            reason=f"line {block.line} reads like {sid} ('{sentence[:60]}')", words=len(sentence.split()),
+        ))
+        wanted.discard(sid)
+        if not wanted:
+            return  # every section the head could add is found: the rest of the document changes nothing
+
+
+def _sentences(parts: list[_Part]) -> Iterator[tuple[_Part, Block, str]]:
+    """Every sentence of running text, tables and lists, in document order, with where it stands."""
     for part in parts:
         for block in part.blocks:
             if block.kind not in ("paragraph", "list_item", "table"):
@@ -722,22 +744,4 @@ def _content_head(doc: Document, parts: list[_Part], specs: dict[str, SectionSpe
             for piece in block.text.split("\n"):
                 for sentence in _SENTENCE_SPLIT.split(piece):
                     if 3 <= len(sentence) <= _HEAD_CHARS:
-                        where.append((part, block, sentence))
-    if not where:
-        return
-    hits: dict[str, list[tuple[float, _Part, Block, str]]] = {}
-    for (part, block, sentence), (sid, p, known) in zip(
-            where, model.classify([_fold(s) for _, _, s in where], HEAD_MIN_FEATURES), strict=True):
-        if sid not in wanted or sid == part.claimed or known < HEAD_MIN_FEATURES:
-            continue
-        if p < (HEAD_THRESHOLD if part.claimed is None else HEAD_THRESHOLD_CLAIMED) or _vetoed(specs[sid], sentence):
-            continue
-        hits.setdefault(sid, []).append((p, part, block, sentence))
-    for sid, found in hits.items():
-        p, part, block, sentence = max(found, key=lambda h: h[0])
-        if len(found) < HEAD_VOTES and p < HEAD_SURE:
-            continue
-        _record(detection, SectionMatch(
-            id=sid, line=block.line, heading=part.heading, confidence=round(0.5 + 0.2 * p, 2),
-            reason=f"line {block.line} reads like {sid} ('{sentence[:60]}')", words=len(sentence.split()),
-        ))
+                        yield part, block, sentence

@@ -72,18 +72,18 @@ class Head:
     def classify(self, sentences: list[str], min_known: int = 1) -> list[tuple[str, float, int]]:
         """(best class, its posterior, known features) per folded sentence; one with fewer than
         `min_known` known features is not scored (none, 1.0)."""
-        get, rows, prior = self.index.get, self.weights, self.prior
-        out: list[tuple[str, float, int]] = []
-        for low in sentences:
-            hit = [i for i in map(get, features(low, self.language)) if i is not None]
-            if not hit or len(hit) < min_known:
-                out.append(("none", 1.0, len(hit)))
-                continue
-            scores = list(map(sum, zip(prior, *[rows[i] for i in hit], strict=True)))
-            top = max(scores)
-            best = scores.index(top)
-            out.append((self.classes[best], 1.0 / sum(math.exp(v - top) for v in scores), len(hit)))
-        return out
+        return [self.classify_one(low, min_known) for low in sentences]
+
+    def classify_one(self, low: str, min_known: int = 1) -> tuple[str, float, int]:
+        """`classify` of one sentence, for a caller that stops once it has what it needs."""
+        get = self.index.get
+        hit = [i for i in map(get, features(low, self.language)) if i is not None]
+        if not hit or len(hit) < min_known:
+            return "none", 1.0, len(hit)
+        rows = self.weights
+        scores = list(map(sum, zip(self.prior, *[rows[i] for i in hit], strict=True)))
+        top = max(scores)
+        return self.classes[scores.index(top)], 1.0 / sum(math.exp(v - top) for v in scores), len(hit)
 
 
 @cache
