@@ -10,7 +10,7 @@ real third-party documents in ../shared/realdocs, when present). Printed per set
 - per labelled kind: recall (a finding of the matching rule on the line) and the rule's precision
   (its findings that fall on a line labelled with that kind).
 
-Run: .venv/bin/python benchmarks/eval_checks_blind.py [--set holdout] [--verbose]
+Run: .venv/bin/python benchmarks/eval_checks_blind.py [--set holdout] [--verbose] [--calibration]
 Also printed by benchmarks/eval_checks.py beside the older, rule-aware set.
 """
 
@@ -121,12 +121,57 @@ def evaluate(name: str, verbose: bool = False, split: str | None = None) -> None
             print(f"           precision by rule (on lines labelled with that kind): {rules}")
 
 
+def _decision_kind(reason: str) -> str:
+    """Which detector decided, from the reason it gave (documents/classify.py writes them)."""
+    if "reads like" in reason:
+        return "head"
+    if reason.startswith("heading"):
+        return "heading"
+    if reason.startswith("label line"):
+        return "label"
+    if "table row" in reason:
+        return "table row"
+    if " says '" in reason:
+        return "cue"
+    if "version/date" in reason:
+        return "revision table"
+    return "steps"
+
+
+def calibration(names: list[str]) -> None:
+    """Per kind of decision: how often a section found that way is really there, beside the confidence
+    the report gives it (CONFIDENCE in documents/classify.py is set from the tune sets)."""
+    for name in names:
+        set_name, _, split = name.partition(":")
+        found: dict[str, list[tuple[bool, float]]] = defaultdict(list)
+        missing = Counter()
+        for path, labels in _documents(set_name):
+            if split and labels.get("split") != split:
+                continue
+            for section in check_path(path, "full").sections:
+                truth = labels["sections"].get(section.id, {"status": "missing"}).get("status", "missing") != "missing"
+                if section.status == "missing":
+                    missing["right" if not truth else "wrong"] += 1
+                    continue
+                found[_decision_kind(section.reason or "")].append((truth, section.confidence))
+        rows = [f"{kind} {sum(t for t, _ in v)}/{len(v)} right (confidence {sum(c for _, c in v) / len(v):.2f})"
+                for kind, v in sorted(found.items(), key=lambda kv: -len(kv[1]))]
+        if missing:
+            rows.append(f"missing {missing['right']}/{missing['right'] + missing['wrong']} right")
+        print(f"calibration {name}: " + "; ".join(rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", choices=["tune", "tune2", "holdout", "realdocs"], action="append")
     parser.add_argument("--split", help="for realdocs: tune or holdout")
+    parser.add_argument("--calibration", action="store_true",
+                        help="how often each kind of section decision is right, beside its confidence")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
+    if args.calibration:
+        calibration(["tune", "tune2", "realdocs:tune", "holdout", "realdocs:holdout"])
+        return
     for name in args.set or ["tune", "tune2", "holdout", "realdocs"]:
         evaluate(name, args.verbose, args.split if name == "realdocs" else None)
 

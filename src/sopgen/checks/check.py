@@ -11,7 +11,7 @@ from sopgen.checks.findings import DocumentReport, Finding, SectionStatus
 from sopgen.checks.rules import compiled_rules
 from sopgen.config import RuleSettings
 from sopgen.documents import Document, load_bytes, load_document
-from sopgen.documents.classify import detect_sections
+from sopgen.documents.classify import MISSING_CONFIDENCE, detect_sections
 from sopgen.documents.language import LANGUAGE_NAMES
 from sopgen.documents.names import display_name
 from sopgen.documents.prefilter import save_plans
@@ -86,7 +86,7 @@ def check_document(
     for ps in profile.sections:
         m = detection.by_id.get(ps.id)
         if m is None:
-            statuses.append(SectionStatus(id=ps.id, status="missing", heading=None, line=None, confidence=0.85,
+            statuses.append(SectionStatus(id=ps.id, status="missing", heading=None, line=None, confidence=MISSING_CONFIDENCE,
                                           required=ps.required, reason="no heading alias or body cue found"))
         else:
             statuses.append(SectionStatus(id=ps.id, status=m.status, heading=m.heading, line=m.line,  # type: ignore[arg-type]

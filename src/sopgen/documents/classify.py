@@ -47,6 +47,17 @@ _STUB = re.compile(r"^\s*(?:see|siehe|см\.?|refer to|folgt|follows|to be (?:de
 _REVISION_TABLE = re.compile(r"\b(?:version|revision|rev\.?|änderung|ausgabe|версия|редакция|изменени)", re.I)
 _DATE_OR_VERSION = re.compile(r"\d+\.\d+|\d{4}-\d{2}|\d{2}\.\d{2}\.\d{2,4}")
 _SHORT_OK = {"references", "revision_history", "approval", "definitions"}
+# How often a decision of each kind was right on the tune sets (blind tune, tune2, realdocs tune split;
+# benchmarks/eval_checks_blind.py --calibration), rounded down: a confidence says how far to trust it.
+# Headings keep the alias's coverage (0.8-0.97; 0.98 of them were right).
+CONFIDENCE = {
+    "cue": 0.93,  # a strong cue, or a cue backed by a weak one: 143/152
+    "weak cue": 0.85,  # one cue, or two weak ones: 56/65
+    "head": 0.8,  # the trained head: 27/33
+    "steps": 0.95,  # a numbered list, a table of numbered steps, a role acting step by step: 31/31
+    "label": 0.7,  # a guessed heading (label line, short list item): 6/9
+}
+MISSING_CONFIDENCE = 0.8  # a section reported missing really was: 381/478
 _STUB_MARK = re.compile(r"\b(?:TBD|TBA|TBC|TODO|XXX+|ТБД)\b|\?{2,}|\{\{[^}]*\}\}|\[\[", re.I)
 # a heading naming two sections: "Purpose and scope", "Zweck und Geltungsbereich", "Цель и область применения"
 _CONJUNCTION = re.compile(r"\s(?:and|und|sowie|и|а также)\s|\s*[/&,;]\s*|\s[-–—]\s", re.I)
@@ -491,7 +502,7 @@ def _narrated_steps(doc: Document, parts: list[_Part], specs: dict[str, SectionS
                          and not (doc.language == "de" and _PASSIVE_DE.search(sentence)))
             if acting >= 2:
                 _record(detection, SectionMatch(
-                    id="procedure", line=block.line, heading=part.heading, confidence=0.6,
+                    id="procedure", line=block.line, heading=part.heading, confidence=CONFIDENCE["steps"],
                     reason=f"line {block.line} tells what a role does, step by step", words=len(block.text.split()),
                 ))
                 return
@@ -561,7 +572,8 @@ def _split_label_lines(doc: Document, parts: list[_Part], specs: dict[str, Secti
                     # (on the tune sets 2 of 9 were right); over 'TBD' it is a section left unwritten
                     continue
                 _record(detection, SectionMatch(
-                    id=sid, line=block.line, heading=label, confidence=round(confidence - 0.05, 2), status=status,
+                    id=sid, line=block.line, heading=label, confidence=min(round(confidence - 0.05, 2), CONFIDENCE["label"]),
+                    status=status,
                     words=words, reason=f"label line '{label}' matches '{alias}'",
                 ))
     return out
@@ -592,7 +604,7 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
         ordered = [b for b in part.blocks if b.kind == "list_item" and b.ordered]
         if "procedure" in specs and len(ordered) >= 3:
             _record(detection, SectionMatch(
-                id="procedure", line=ordered[0].line, heading=part.heading, confidence=0.75,
+                id="procedure", line=ordered[0].line, heading=part.heading, confidence=CONFIDENCE["steps"],
                 reason=f"numbered list of {len(ordered)} steps at line {ordered[0].line}", words=len(ordered) * 5,
             ))
         for block in part.blocks:
@@ -601,7 +613,7 @@ def _structural_cues(parts: list[_Part], specs: dict[str, SectionSpec], detectio
                 steps = _numbered_rows(block.text)
                 if "procedure" in specs and steps >= 3:
                     _record(detection, SectionMatch(
-                        id="procedure", line=block.line, heading=part.heading, confidence=0.7,
+                        id="procedure", line=block.line, heading=part.heading, confidence=CONFIDENCE["steps"],
                         reason=f"table of {steps} numbered steps at line {block.line}", words=len(block.text.split()),
                     ))
             if block.kind == "table" and "revision_history" in specs:
@@ -695,7 +707,8 @@ def _body_cues(doc: Document, parts: list[_Part], specs: dict[str, SectionSpec],
             if score < need or _vetoed(specs[sid], text):
                 continue
             _record(detection, SectionMatch(
-                id=sid, line=line, heading=part.heading, confidence=0.7 if score >= 3 else 0.6,
+                id=sid, line=line, heading=part.heading,
+                confidence=CONFIDENCE["cue" if score >= 3 else "weak cue"],
                 reason=f"line {line} says '{evidence}'", words=len(text.split()),
             ))
 
@@ -732,7 +745,7 @@ def _content_head(doc: Document, parts: list[_Part], specs: dict[str, SectionSpe
             continue
         p, part, block, sentence = max(found, key=lambda h: h[0])
         _record(detection, SectionMatch(
-            id=sid, line=block.line, heading=part.heading, confidence=round(0.5 + 0.2 * p, 2),
+            id=sid, line=block.line, heading=part.heading, confidence=CONFIDENCE["head"],
             reason=f"line {block.line} reads like {sid} ('{sentence[:60]}')", words=len(sentence.split()),
         ))
         wanted.discard(sid)
