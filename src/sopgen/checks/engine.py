@@ -373,6 +373,19 @@ def _is_word(token: str, language: str) -> bool:
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
+_DATE_OR_VERSION = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}(?:-\d{2})?|\b[vV]?\d+\.\d+\b|\d{1,2}/\d{4}")
+
+
+def _change_log_entry(ctx: Context, rule: CompiledRule, start: int, end: int) -> bool:
+    """'Ред. 2 от 14.06.2022: изменён момент затяжки', '| 1.2 | 15.09.2023 | Section added |': a change
+    verb on a dated or versioned line reports a revision; nobody is asked to do it."""
+    if rule.change_log is None or rule.change_log.match(ctx.doc.text, start) is None:
+        return False
+    line_start = ctx.doc.text.rfind("\n", 0, start) + 1
+    line_end = ctx.doc.text.find("\n", end)
+    return _DATE_OR_VERSION.search(ctx.doc.text, line_start, line_end if line_end != -1 else len(ctx.doc.text)) is not None
+
+
 def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
@@ -380,7 +393,8 @@ def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
         if kind == "lexical":
             findings.extend(make_finding(ctx, rule, s, e) for s, e in _lexical(ctx, rule))
         elif kind == "passive":
-            findings.extend(make_finding(ctx, rule, s, e) for s, e in find_passives(ctx.masked, rule.language))
+            findings.extend(make_finding(ctx, rule, s, e) for s, e in find_passives(ctx.masked, rule.language)
+                            if not _change_log_entry(ctx, rule, s, e))
         elif kind == "compound-step":
             findings.extend(make_finding(ctx, rule, s, e, count=c) for s, e, c in _compound(ctx, rule))
         elif kind == "missing-actor":

@@ -117,6 +117,7 @@ def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         pos += len(part)
 
 
+_NUMBER_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 _DE_ABBREVIATION_DOT = re.compile(r"\b(?:u|z|d|o|s|v|Ä|B|h|a|bzw|ggf|ggfs|ca|Nr|usw|evtl|inkl|vgl)\.(?=\s*\w)")
 
 
@@ -124,6 +125,8 @@ def find_passives(text: str, language: str) -> Iterator[Span]:
     """Spans of actor-less passive verb groups in masked text."""
     if language == "de":  # 'u. Ä.', 'z. B.': a period inside an abbreviation does not end the clause
         text = _DE_ABBREVIATION_DOT.sub(lambda m: m.group(0)[:-1] + " ", text)
+    if "." in text:  # nor does one inside a date or a number ('am 15.03.2024', 'Version 2.1')
+        text = _NUMBER_DOT.sub(" ", text)
     auxiliaries = [a for a, _ in TextScan(text).spans(_EN_AUX_QUICK)] if language == "en" else []
     for clause in _CLAUSE.finditer(text):
         start, end = clause.span()

@@ -39,6 +39,9 @@ class RuleSpec(BaseModel):
     separators: list[str] = Field(default_factory=list)
     known: list[str] = Field(default_factory=list, description="Abbreviations that need no definition.")
     case_sensitive: bool = Field(False, description="Match `patterns` case-sensitively.")
+    change_log: list[str] = Field(default_factory=list, description="Regexes of verbs that report a change "
+                                  "('added', 'изменён'): on a line that also holds a date or a version number "
+                                  "the match describes a revision, not a step (passive-voice).")
     not_under_headings: list[str] = Field(default_factory=list, description="Regexes: no finding below a "
                                           "heading that matches one (a job description's rights allow 'may').")
     function_words: list[str] = Field(default_factory=list, description="Articles and the like, not part of a "
@@ -55,7 +58,7 @@ class RuleSpec(BaseModel):
     @model_validator(mode="after")
     def _compilable(self, info: ValidationInfo) -> RuleSpec:
         trusted = bool(info.context and info.context.get("builtin"))  # tested in CI, compiled where needed
-        for pattern in [] if trusted else [*self.patterns, *self.exceptions, *self.separators]:
+        for pattern in [] if trusted else [*self.patterns, *self.exceptions, *self.separators, *self.change_log]:
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -163,6 +166,11 @@ class CompiledRule:
     @cached_property
     def separators(self) -> re.Pattern[str] | None:
         return re.compile("|".join(self.spec.separators), re.IGNORECASE) if self.spec.separators else None
+
+    @cached_property
+    def change_log(self) -> re.Pattern[str] | None:
+        words = self.spec.change_log
+        return re.compile("|".join(words), re.IGNORECASE) if words else None
 
     @cached_property
     def not_under(self) -> re.Pattern[str] | None:
