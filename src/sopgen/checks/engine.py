@@ -247,12 +247,37 @@ def _step_span(start: int, raw: str, text: str) -> tuple[int, int]:
     return start + offset, start + offset + min(len(text), len(raw))
 
 
+_DATE_OR_VERSION = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}(?:-\d{2})?|\b[vV]?\d+\.\d+\b|\d{1,2}/\d{4}")
+_DEFINED_ROW = re.compile(r"(?m)^\s*\|\s*([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\s*\|\s*[A-Za-zÄÖÜäöüА-Яа-яЁё][^|\n]*\s[^|\n]*\|")
+
+
+def _line_of(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The text before `start` on its line, the match, and the text after `end` on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start:start], text[start:end], text[end : line_end if line_end != -1 else len(text)]
+
+
+def _initials(ctx: Context, start: int, end: int) -> bool:
+    """A short capital token alone in a table cell, or after a dash at a line's end, on a dated or
+    versioned line: the initials of whoever wrote a change-log entry."""
+    before, token, after = _line_of(ctx.doc.text, start, end)
+    if not _DATE_OR_VERSION.search(before + token + after):
+        return False
+    before, after = before.rstrip(), after.strip()
+    alone_in_cell = before.endswith("|") and after.startswith("|")
+    signed_off = before.endswith(("-", "–", "—", ",")) and not after
+    return alone_in_cell or signed_off
+
+
 def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]]:
     text = ctx.doc.text
     defined = set(_DEFINED_PAREN.findall(text)) | set(_DEFINED_LEAD.findall(text)) | rule.known
     # 'Corrective and Preventive Action (CAPA)': the capitals before the parenthesis define it too
     for m in re.finditer(r"([A-ZÄÖÜА-ЯЁ][A-ZÄÖÜА-ЯЁ0-9]{1,7})\s*[(–—-]\s*[A-Za-zÄÖÜäöüА-Яа-яЁё]", text):
         defined.add(m.group(1))
+    # a glossary table: '| PMR | Patient medication record in the dispensing system |'
+    defined.update(_DEFINED_ROW.findall(text))
     seen: set[str] = set()
     caps_lines: dict[int, bool] = {}
     for m in _ABBREVIATION.finditer(ctx.masked):
@@ -267,6 +292,8 @@ def _abbreviations(ctx: Context, rule: CompiledRule) -> Iterator[tuple[int, int]
             continue  # an all-caps line (a heading or a warning banner), not an abbreviation
         if token in defined or token in seen or token.rstrip("s") in defined or len(set(token)) == 1:
             continue
+        if len(token) <= 3 and _initials(ctx, m.start(1), m.end(1)):
+            continue  # 'SK' in '| 3.0 | 11.01.2023 | Neufassung | SK |': who made a revision, not a term
         before = ctx.masked[max(0, m.start() - 16) : m.start()].split()
         if before and before[-1] in rule.known and before[-1].isupper():
             continue  # a product's module or edition: 'SAP EWM', 'MS SQL'
@@ -373,17 +400,12 @@ def _is_word(token: str, language: str) -> bool:
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
-_DATE_OR_VERSION = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}(?:-\d{2})?|\b[vV]?\d+\.\d+\b|\d{1,2}/\d{4}")
-
-
 def _change_log_entry(ctx: Context, rule: CompiledRule, start: int, end: int) -> bool:
     """'Ред. 2 от 14.06.2022: изменён момент затяжки', '| 1.2 | 15.09.2023 | Section added |': a change
     verb on a dated or versioned line reports a revision; nobody is asked to do it."""
     if rule.change_log is None or rule.change_log.match(ctx.doc.text, start) is None:
         return False
-    line_start = ctx.doc.text.rfind("\n", 0, start) + 1
-    line_end = ctx.doc.text.find("\n", end)
-    return _DATE_OR_VERSION.search(ctx.doc.text, line_start, line_end if line_end != -1 else len(ctx.doc.text)) is not None
+    return _DATE_OR_VERSION.search("".join(_line_of(ctx.doc.text, start, end))) is not None
 
 
 def run_rules(ctx: Context, rules: Iterable[CompiledRule]) -> list[Finding]:
