@@ -760,6 +760,8 @@ def _sentences(parts: list[_Part]) -> Iterator[tuple[_Part, Block, str]]:
             if block.kind not in ("paragraph", "list_item", "table"):
                 continue
             for piece in block.text.split("\n"):
+                if piece.lstrip().startswith("<!--"):
+                    continue  # a comment left in the source ('<!-- Folgende Symbole ... -->') says nothing
                 for sentence in _SENTENCE_SPLIT.split(piece):
                     if 3 <= len(sentence) <= _HEAD_CHARS:
                         yield part, block, sentence
