@@ -1,12 +1,12 @@
 """Train the section head (sopgen.documents.section_head) from the sentences in scripts/section_head/.
 
-Multinomial naive Bayes with additive smoothing over the features section_head.features() gives a folded
-sentence. Written to src/sopgen/documents/data/section_head/<language>.json: the classes, the features seen at least
-`--min-count` times, log P(feature | class) centred per feature (a constant per feature does not change a
-posterior) and stored as int8 in steps of 1/SCALE (base64), and the class priors: one small file per
-language, which a checker process reads in a few milliseconds. The prior of `none`
-is `--none-prior` times a section's: in a real document most sentences state no section, and the
-training sentences are balanced.
+Multinomial naive Bayes with additive smoothing over the features section_head.features() gives a
+sentence. Written to src/sopgen/documents/data/section_head/<language>.json: the classes, the features
+seen at least `--min-count` times, log P(feature | class) centred per feature (a constant per feature
+does not change a posterior) and stored as int8 in steps of 1/SCALE (base64), and the class priors: one
+small file per language, which a checker process reads in a few milliseconds. The prior of `none` is
+`--none-prior` times a section's: in a real document most sentences state no section, and the training
+sentences are balanced.
 
 Run: .venv/bin/python scripts/train_section_head.py [--check]   (--check: fail if the shipped file differs)
 """
@@ -31,14 +31,10 @@ OUT = ROOT / "src" / "sopgen" / "documents" / "data" / "section_head"
 SCALE = 16
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
-
-
 def train(sentences: dict[str, list[str]], alpha: float, min_count: int, none_prior: float,
           language: str = "") -> dict[str, object]:
     classes = [*sorted(c for c in sentences if c != "none"), "none"]
-    counts = {c: Counter(f for s in sentences[c] for f in features(_fold(s), language)) for c in classes}
+    counts = {c: Counter(f for s in sentences[c] for f in features(s, language)) for c in classes}
     total = Counter[str]()
     for c in classes:
         total.update(counts[c])

@@ -31,6 +31,7 @@ from functools import cache
 
 from sopgen.documents.model import Block, DocSection, Document
 from sopgen.documents.prefilter import UnitFilter
+from sopgen.documents.section_head import fold as _fold
 from sopgen.documents.section_head import head
 from sopgen.schema import Profile, SectionSpec
 
@@ -111,10 +112,6 @@ def normalise_heading(text: str) -> str:
     text = _NUMBERING.sub("", text.strip().strip("*_#=").strip())
     text = _PUNCT.sub(" ", text.lower().replace("ё", "е"))
     return " ".join(text.split())
-
-
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
 
 
 @dataclass(frozen=True)
@@ -734,7 +731,7 @@ def _content_head(doc: Document, parts: list[_Part], specs: dict[str, SectionSpe
         return
     hits: dict[str, list[tuple[float, _Part, Block, str]]] = {}
     for part, block, sentence in _sentences(parts):
-        sid, p, _known = model.classify_one(_fold(sentence), HEAD_MIN_FEATURES)
+        sid, p, _known = model.classify(sentence, HEAD_MIN_FEATURES)
         if sid not in wanted or sid == part.claimed:
             continue
         if p < (HEAD_THRESHOLD if part.claimed is None else HEAD_THRESHOLD_CLAIMED) or _vetoed(specs[sid], sentence):

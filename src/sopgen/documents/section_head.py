@@ -33,13 +33,19 @@ _LONG = 10  # letters: a compound ('Aufbewahrungsfrist'), whose last part is a f
 _SHORT = 12  # words: a footer, a stamp or a table row, where the shape of the line is evidence
 
 
-def features(low: str, language: str = "") -> list[str]:
-    """The features of one folded sentence: stems of its words (numbers left out: quantities say nothing
-    about the section, and a date is a shape of its own) and, in a short line, the shapes that carry footers
-    and stamps with hardly any words (a date, a blank to fill in, 'Label: value'). In German a long word
-    also gives its last six letters: 'Aufbewahrungsfrist' is a kind of 'Frist' as much as of 'Aufbewahrung'
-    (the same for English and Russian was no better on the tune sets). Stem pairs were tried: no better,
-    and twice the cost."""
+def fold(text: str) -> str:
+    """Lower case with ё read as е: how section detection reads text (cues, vetoes and this head)."""
+    return text.lower().replace("ё", "е")
+
+
+def features(sentence: str, language: str = "") -> list[str]:
+    """The features of one sentence (folded here, so that training and checking read it alike): stems of
+    its words (numbers left out: quantities say nothing about the section, and a date is a shape of its
+    own) and, in a short line, the shapes that carry footers and stamps with hardly any words (a date, a
+    blank to fill in, 'Label: value'). In German a long word also gives its last six letters:
+    'Aufbewahrungsfrist' is a kind of 'Frist' as much as of 'Aufbewahrung' (the same for English and
+    Russian was no better on the tune sets). Stem pairs were tried: no better, and twice the cost."""
+    low = fold(sentence)
     words = _WORD.findall(low)
     out = [w[:STEM] for w in words]
     tails = [f"~{w[-STEM:]}" for w in words if len(w) >= _LONG] if language in _COMPOUNDING else []
@@ -69,15 +75,11 @@ class Head:
     weights: list[tuple[float, ...]]  # per feature, one value per class
     prior: tuple[float, ...]
 
-    def classify(self, sentences: list[str], min_known: int = 1) -> list[tuple[str, float, int]]:
-        """(best class, its posterior, known features) per folded sentence; one with fewer than
-        `min_known` known features is not scored (none, 1.0)."""
-        return [self.classify_one(low, min_known) for low in sentences]
-
-    def classify_one(self, low: str, min_known: int = 1) -> tuple[str, float, int]:
-        """`classify` of one sentence, for a caller that stops once it has what it needs."""
+    def classify(self, sentence: str, min_known: int = 1) -> tuple[str, float, int]:
+        """(best class, its posterior, known features) of one sentence; one with fewer than `min_known`
+        known features is not scored (none, 1.0). One at a time: a caller stops once it has what it needs."""
         get = self.index.get
-        hit = [i for i in map(get, features(low, self.language)) if i is not None]
+        hit = [i for i in map(get, features(sentence, self.language)) if i is not None]
         if not hit or len(hit) < min_known:
             return "none", 1.0, len(hit)
         rows = self.weights
